@@ -1,0 +1,1 @@
+"""Template schema, gold/prediction files, arithmetic rules, label scheme and the training corpus."""

@@ -1,0 +1,1 @@
+"""xxgk.models"""
