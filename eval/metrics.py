@@ -103,11 +103,12 @@ def field_groups(template: str) -> dict[str, str]:
 
 
 def merge_order(first: list[str], second: list[str]) -> list[str]:
-    """Union of two ordered lists; items only in ``second`` go right after their predecessor there."""
+    """Union of two ordered lists; items only in ``second`` go just before their next common item."""
     out = list(first)
     for i, item in enumerate(second):
         if item not in out:
-            out.insert(out.index(second[i - 1]) + 1 if i else 0, item)
+            after = next((x for x in second[i + 1:] if x in out), None)
+            out.insert(out.index(after) if after else len(out), item)
     return out
 
 
