@@ -33,6 +33,12 @@ ROW_SEP = "\n"  # after each table row / each line
 PAGE_BREAK = "\f"  # a line holding only a form feed marks a page break (PDF, TIFF)
 
 
+def is_cjk(c: str) -> bool:
+    """A CJK ideograph, radical, full-width form or CJK punctuation (text where spaces are not word breaks)."""
+    return ("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef"
+            or "\u3000" < c <= "\u303f")
+
+
 class ReaderError(Exception):
     """An input that cannot be read: what went wrong, and what the user can do.
 

@@ -69,11 +69,9 @@ def _sniff_zip(path: Path) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """NUL bytes or many control bytes, unless it looks like UTF-16/32 text."""
+    """Many NUL or other control bytes (a stray one in a text export is tolerated), unless UTF-16/32 text."""
     if any(head.startswith(b) for b in TEXT_BOMS) or _utf16_guess(head):
         return False
-    if b"\x00" in head:
-        return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls > max(4, len(head) // 50)
 
