@@ -68,6 +68,35 @@ def eval_(gold: Path = typer.Option(..., "--gold", help="Folder of gold JSON fil
     typer.echo(f"wrote {out / 'metrics.json'}, {out / 'report.md'} and plots")
 
 
+@data_app.command("synth")
+def data_synth(n: int = typer.Option(..., "--n", min=1, help="Number of reports."),
+               seed: int = typer.Option(..., "--seed", help="Data seed: same seed, same bytes."),
+               out: Path = typer.Option(..., "--out", help="Folder for the DatasetDict (save_to_disk)."),
+               layouts: Optional[List[str]] = typer.Option(None, "--layouts", help="Only these layouts (repeatable)."),
+               templates: Optional[List[str]] = typer.Option(None, "--templates", help="Only 2019 and/or 2021."),
+               workers: Optional[int] = typer.Option(None, "--workers", help="Processes (default: all cores).")) -> None:
+    """Write a synthetic corpus of labeled reports (train/validation/test)."""
+    from .data.synth import build_corpus
+
+    try:
+        dsd = build_corpus(n, seed, out, layouts=layouts or None, templates=templates or None, workers=workers)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"wrote {out}: " + ", ".join(f"{k} {len(v)}" for k, v in dsd.items()))
+
+
+@data_app.command("samples")
+def data_samples(out: Path = typer.Option(Path("data/samples"), "--out", help="Folder for the samples."),
+                 per_layout: int = typer.Option(10, "--per-layout", min=1),
+                 seed: int = typer.Option(0, "--seed")) -> None:
+    """Write a few rendered synthetic reports per layout (.txt + gold .json) for people to read."""
+    from .data.synth import write_samples
+
+    write_samples(out, per_layout=per_layout, seed=seed)
+    typer.echo(f"wrote samples to {out}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
