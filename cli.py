@@ -97,6 +97,28 @@ def data_samples(out: Path = typer.Option(Path("data/samples"), "--out", help="F
     typer.echo(f"wrote samples to {out}")
 
 
+class AnnotationFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+@data_app.command("import")
+def data_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="The tool's export file."),
+                from_: AnnotationFormat = typer.Option(..., "--from", help="label-studio (JSON) or doccano (JSONL)."),
+                out: Path = typer.Option(..., "--out", help="Folder for gold/, raw/ and dataset/."),
+                predictions: bool = typer.Option(False, "--predictions", help="Read predictions, not annotations.")
+                ) -> None:
+    """Turn annotated reports (Label Studio, doccano) into gold files and a training dataset."""
+    from .data.annotations import AnnotationError, import_annotations
+
+    try:
+        summary = import_annotations(file, from_.value, out, use_predictions=predictions)
+    except AnnotationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(str(summary))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
