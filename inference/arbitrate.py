@@ -1,0 +1,422 @@
+"""Arithmetic-aware decoding: where the model is unsure, let the template's sums choose.
+
+The model's first reading is the most probable label of every character.  Where
+it is unsure — the top two labels of a character are close — it has other
+plausible readings: a digit run split elsewhere (``B-`` or ``I-``), a value in
+the neighbouring cell (``V:a`` or ``V:b``), a lone number that is a page number
+(``V`` or ``O``), a blank cell missed.  This module enumerates a few such
+readings from the model's own top-k labels at those characters only, and picks
+the one with the best score
+
+    score = Σ log p(label) − violation_cost × (R1–R4 checks broken)
+                           − malformed_cost × (counts printed with a leading zero)
+
+(``xxgk.data.rules.checks_for`` gives the equations; ``00`` read as one count is
+the usual sign of two cells run together, and blank counts as 0 in a sum, so
+only the form tells ``0|0`` from ``00|blank``).  Soft, not hard:
+
+* only characters below the margin threshold change; a value whose characters
+  and neighbours are all read confidently is locked — a reading that would
+  change it is never taken, even if it would make a sum work (about one report
+  in ten breaks its own arithmetic in print, and that is what the gold records);
+* the first reading is kept unless an alternative scores strictly better, so if
+  no alternative fixes anything, nothing changes;
+* every uncertain place becomes a recorded decision (fields, alternatives with
+  their scores, the choice, the reason).
+
+Uncertain places ("sites") are independent unless they share a field or a
+check; coupled sites are searched together with a small beam.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..data.gold import Value, numeric
+from ..data.rules import Check, checks_for
+from ..data.schema import AMOUNT_FIELDS, get_template
+from .decode import SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_label_mask
+
+
+@dataclass(frozen=True)
+class ArbitrationConfig:
+    """Every knob of arithmetic-aware decoding, with the reason for its default."""
+
+    # A character is uncertain when p(best) - p(second) < margin: with the two labels
+    # taking most of the mass that is odds below about 3:1.  A well-trained model
+    # reads > 99 % of characters with a margin above 0.9.
+    margin: float = 0.5
+    # Labels per uncertain character considered (the best plus two runners-up):
+    # beyond the third, the model is guessing and the sums would do the reading.
+    top_k: int = 3
+    # A label below this probability is not a plausible reading of the character.
+    min_prob: float = 0.02
+    # Uncertain characters considered per report, least certain first: bounds the
+    # time spent on a report the model reads badly (that one needs a human, not sums).
+    max_positions: int = 64
+    # Readings kept per site (most probable first) after enumerating its characters'
+    # labels: a site of 6 uncertain characters has 3^6 = 729 label combinations.
+    max_site_readings: int = 8
+    # Readings kept while searching a group of coupled sites (beam search over the
+    # sites in text order).
+    beam: int = 16
+    # Cost of one broken equation, in nats: ln 10.  About one report in ten breaks its
+    # own arithmetic in print, so a reading that breaks a check must be ~10x more
+    # probable under the model than one that keeps it to win.
+    violation_cost: float = math.log(10)
+    # Cost of a count printed with a leading zero ("00", "05"): forms are printed
+    # without them, so such a reading is almost always two cells run together.
+    malformed_cost: float = math.log(10)
+    # Alternatives recorded per decision (the best-scoring ones).
+    record_alternatives: int = 5
+    # A blank table-三 cell is read as the value v that OCR missed when every check
+    # through it (at least this many — a row and a column) is broken by exactly v > 0.
+    # Two independent equations agreeing on one number is strong evidence; one is not
+    # (a wrong total looks the same), and a missed 0 leaves no trace in any sum.
+    missed_min_checks: int = 2
+
+
+@dataclass
+class Reading:
+    """One way to read a site: the labels of its uncertain characters and what they give."""
+
+    gain: float  # log-probability relative to the model's first reading (<= 0)
+    labels: tuple[int, ...]
+    cands: dict[str, list[SpanValue]]  # field -> candidate values inside the site
+    best: dict[str, SpanValue] = field(default_factory=dict)  # field -> its best candidate here
+    malformed: int = 0  # counts with a leading zero
+
+
+@dataclass
+class Site:
+    """A run of uncertain characters and the segment ``[a, b)`` re-read when they change."""
+
+    a: int
+    b: int
+    positions: list[int]
+    readings: list[Reading] = field(default_factory=list)  # readings[0] is the model's first reading
+    fields: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Arbitration:
+    ids: np.ndarray  # the chosen reading
+    decisions: list[dict[str, Any]]
+    changed: dict[str, int]  # field -> index of the decision that changed its value
+
+
+# --------------------------------------------------------------------------- #
+# Finding the uncertain sites and their readings
+# --------------------------------------------------------------------------- #
+def _top_k(rows: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest entries of each row, largest first (ties: lower index first)."""
+    k = min(k, rows.shape[1])
+    part = np.argpartition(-rows, k - 1, axis=1)[:, :k]
+    order = np.lexsort((part, -np.take_along_axis(rows, part, axis=1)), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def uncertain_positions(probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> list[int]:
+    """Characters whose top two labels are within the margin and where a V label is in play."""
+    if not len(ids):
+        return []
+    p1 = probs[np.arange(len(ids)), ids]
+    rows = np.flatnonzero(2 * p1 - 1 < config.margin)  # p2 <= 1 - p1, so the others are certain
+    if not len(rows):
+        return []
+    top = _top_k(probs[rows], max(2, config.top_k))
+    tp = np.take_along_axis(probs[rows], top, axis=1)
+    margin = tp[:, 0] - tp[:, 1]
+    vmask = value_label_mask()
+    in_play = (margin < config.margin) & (((tp >= config.min_prob) & vmask[top]).any(axis=1) | vmask[ids[rows]])
+    chosen, margin = rows[in_play], margin[in_play]
+    if len(chosen) > config.max_positions:
+        chosen = chosen[np.argsort(margin, kind="stable")[:config.max_positions]]
+    return sorted(int(i) for i in chosen)
+
+
+def find_sites(positions: list[int], ids: np.ndarray) -> list[Site]:
+    """Group uncertain characters into sites whose segments do not interact.
+
+    A segment reaches back to the start of the span holding the character before the
+    run and forward to the end of the span holding the character after it, so no
+    span of any reading crosses a segment's ends.
+    """
+    if not positions:
+        return []
+    spans = spans_of(ids)
+    span_at = np.full(len(ids), -1)
+    for k, sp in enumerate(spans):
+        span_at[sp.start:sp.end] = k
+    runs: list[list[int]] = []
+    for p in positions:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    sites: list[Site] = []
+    for run in runs:
+        s, e = run[0], run[-1] + 1
+        a = spans[span_at[s - 1]].start if s > 0 and span_at[s - 1] >= 0 else s
+        b = spans[span_at[e]].end if e < len(ids) and span_at[e] >= 0 else e
+        if sites and a <= sites[-1].b:
+            sites[-1].b = max(sites[-1].b, b)
+            sites[-1].positions.extend(run)
+        else:
+            sites.append(Site(a, b, list(run)))
+    return sites
+
+
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
+
+
+def is_malformed(c: SpanValue) -> bool:
+    """A count printed with a leading zero: ``00``, ``05``."""
+    return c.field not in AMOUNT_FIELDS and bool(_LEADING_ZERO.match(fold_width("".join(c.text.split()))))
+
+
+def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> None:
+    """Enumerate a site's plausible readings (a beam over its characters), read each one's values."""
+    logp = np.log(np.clip(probs[site.positions], 1e-12, None))
+    tops = _top_k(probs[site.positions], config.top_k)
+    beam: list[tuple[float, tuple[int, ...]]] = [(0.0, ())]
+    for j, pos in enumerate(site.positions):
+        first = int(ids[pos])
+        options = [int(lab) for lab in tops[j] if probs[pos, lab] >= config.min_prob and lab != first]
+        beam = [(g + logp[j, lab] - logp[j, first], labs + (lab,)) for g, labs in beam for lab in [first, *options]]
+        beam.sort(key=lambda r: (-r[0], r[1]))
+        beam = beam[:config.max_site_readings]
+    first_labels = tuple(int(ids[p]) for p in site.positions)
+    beam = [(0.0, first_labels)] + [r for r in beam if r[1] != first_labels]
+    seen: set[tuple] = set()
+    local = ids[site.a:site.b].copy()
+    offsets = [p - site.a for p in site.positions]
+    conf = np.zeros(len(ids))
+    for gain, labs in beam:
+        local[:] = ids[site.a:site.b]
+        local[offsets] = labs
+        conf[site.a:site.b] = probs[np.arange(site.a, site.b), local]
+        cands: dict[str, list[SpanValue]] = {}
+        for span in spans_of(local, offset=site.a):
+            if span.kind == "V":
+                sv = span_value(text, span, conf)
+                if sv is not None:
+                    cands.setdefault(sv.field, []).append(sv)
+        key = tuple(sorted((f, c.start, c.end, c.value) for f, cs in cands.items() for c in cs))
+        if key in seen:
+            continue  # the same values as a more probable reading (the first reading comes first)
+        seen.add(key)
+        site.readings.append(Reading(float(gain), labs, cands, {f: best_candidate(cs) for f, cs in cands.items()},
+                                     sum(is_malformed(c) for cs in cands.values() for c in cs)))
+        site.fields.update(cands)
+
+
+# --------------------------------------------------------------------------- #
+# Searching coupled sites
+# --------------------------------------------------------------------------- #
+def _groups(sites: list[Site], checks: list[Check]) -> list[list[int]]:
+    """Sites that share a field or a check are searched together (union-find)."""
+    parent = list(range(len(sites)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, site in enumerate(sites):
+        for f in site.fields:
+            if f in owner:
+                parent[find(i)] = find(owner[f])
+            owner[f] = i
+    for check in checks:
+        touching = sorted({find(owner[f]) for f in check.fields if f in owner})
+        for i in touching[1:]:
+            parent[find(i)] = find(touching[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(sites)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values())
+
+
+def _better(c: SpanValue, best: SpanValue | None) -> bool:
+    return best is None or (-c.confidence, c.start) < (-best.confidence, best.start)
+
+
+class Scorer:
+    """Scores a choice of one reading per site of a group against the fixed rest of the report."""
+
+    def __init__(self, sites: list[Site], fixed: dict[str, list[SpanValue]], checks: list[Check],
+                 fields: set[str], config: ArbitrationConfig):
+        self.sites, self.config = sites, config
+        self.fields = sorted(fields)
+        self.fixed_best = {f: best_candidate(c) for f, c in fixed.items()}
+        self.field_sites = {f: [k for k, s in enumerate(sites) if f in s.fields] for f in self.fields}
+        self.checks = [c for c in checks if any(f in fields for f in c.fields)]
+        self.first = self.values((0,) * len(sites))  # the model's first reading
+        # read confidently: candidates outside every site only (not even next to an unsure character)
+        self.locked = [f for f in self.fields if f in self.fixed_best and not any(
+            f in s.readings[0].cands for s in sites)]
+        self.cache: dict[tuple[int, ...], tuple[float, int, int, dict[str, Value]]] = {}
+
+    def values(self, choice: tuple[int, ...]) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        for f in self.fields:
+            best = self.fixed_best.get(f)
+            for k in self.field_sites[f]:
+                c = self.sites[k].readings[choice[k]].best.get(f)
+                if c is not None and _better(c, best):
+                    best = c
+            out[f] = best.value if best is not None else None
+        return out
+
+    def score(self, choice: tuple[int, ...]) -> tuple[float, int, int, dict[str, Value]]:
+        """(score, checks broken, malformed counts, values); score -inf if a locked value changed."""
+        if choice in self.cache:
+            return self.cache[choice]
+        values = self.values(choice)
+        if any(values[f] != self.first[f] for f in self.locked):
+            out = (-math.inf, 0, 0, values)
+        else:
+            readings = [s.readings[r] for s, r in zip(self.sites, choice)]
+            nums = {f: numeric(v) for f, v in values.items()}
+            fixed = self.fixed_best
+            get = lambda f: nums[f] if f in nums else (fixed[f].number if f in fixed else 0)  # noqa: E731
+            broken = sum(abs(sum(map(get, c.lhs)) - sum(map(get, c.rhs))) >= 1e-9 for c in self.checks)
+            malformed = sum(r.malformed for r in readings)
+            score = (sum(r.gain for r in readings) - self.config.violation_cost * broken
+                     - self.config.malformed_cost * malformed)
+            out = (score, broken, malformed, values)
+        self.cache[choice] = out
+        return out
+
+
+def search(scorer: Scorer, config: ArbitrationConfig) -> tuple[int, ...]:
+    """Beam search over the group's sites in text order; the first reading wins ties.
+    A first reading that breaks nothing scores 0, the best possible: it is kept at once."""
+    n = len(scorer.sites)
+    first = (0,) * n
+    if scorer.score(first)[0] >= 0:
+        return first
+    beam = [first]
+    for k, site in enumerate(scorer.sites):
+        expanded = {c[:k] + (r,) + c[k + 1:] for c in beam for r in range(len(site.readings))}
+        beam = sorted(expanded, key=lambda c: (-scorer.score(c)[0], sum(c), c))[:config.beam]
+    best = beam[0]
+    return best if scorer.score(best)[0] > scorer.score(first)[0] + 1e-9 else first
+
+
+# --------------------------------------------------------------------------- #
+# Entry point
+# --------------------------------------------------------------------------- #
+def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
+              config: ArbitrationConfig | None = None) -> Arbitration:
+    """Choose among the model's plausible readings by the template's arithmetic."""
+    config = config or ArbitrationConfig()
+    ids = np.asarray(ids).copy()
+    sites = find_sites(uncertain_positions(probs, ids, config), ids)
+    if not sites:
+        return Arbitration(ids, [], {})
+    for site in sites:
+        read_site(site, text, probs, ids, config)
+    known = set(get_template(template).fields)
+    checks = checks_for(template)
+    conf = probs[np.arange(len(ids)), ids]
+    in_site = np.zeros(len(ids), dtype=bool)
+    for s in sites:
+        in_site[s.a:s.b] = True
+    fixed: dict[str, list[SpanValue]] = {}  # candidates outside every site
+    for span in spans_of(ids):
+        if span.kind == "V" and not in_site[span.start]:
+            sv = span_value(text, span, conf)
+            if sv is not None:
+                fixed.setdefault(sv.field, []).append(sv)
+    decisions: list[dict[str, Any]] = []
+    changed: dict[str, int] = {}
+    for group in _groups(sites, checks):
+        gsites = [sites[i] for i in group]
+        scorer = Scorer(gsites, fixed, checks, set().union(*(s.fields for s in gsites)) & known, config)
+        choice = search(scorer, config)
+        for k, site in enumerate(gsites):
+            decision = _decision(text, site, k, choice, scorer, probs, config)
+            if choice[k] != 0:
+                for f, v in decision["chosen"]["values"].items():
+                    if v != scorer.first.get(f):
+                        changed[f] = len(decisions)
+                seg = ids[site.a:site.b]  # a view: writes the chosen labels into ids
+                seg[[p - site.a for p in site.positions]] = site.readings[choice[k]].labels
+            decisions.append(decision)
+    return Arbitration(ids, decisions, changed)
+
+
+def fill_missed_cells(cells: dict[str, Value], template: str,
+                      config: ArbitrationConfig | None = None) -> list[dict[str, Any]]:
+    """Blank table-三 cells whose every check agrees on one missing positive count: filled in
+    ``cells`` (in place) and returned as decisions."""
+    config = config or ArbitrationConfig()
+    through: dict[str, list[Check]] = {}
+    for check in checks_for(template):
+        for f in check.fields:
+            through.setdefault(f, []).append(check)
+    decisions = []
+    for f in get_template(template).table("t3").fields:
+        checks = through.get(f, [])
+        if cells.get(f) is not None or len(checks) < config.missed_min_checks:
+            continue
+        implied = set()
+        for c in checks:
+            left, right = c.sides(cells)
+            implied.add(right - left if f in c.lhs else left - right)
+        if len(implied) != 1:
+            continue
+        v = implied.pop()
+        if v <= 0 or not float(v).is_integer():
+            continue
+        cells[f] = int(v)
+        where = [f"{c.rule} {c.where}" for c in checks]
+        decisions.append({"kind": "missed_cell", "fields": [f], "chosen": {"values": {f: int(v)}},
+                          "checks": where, "changed": True,
+                          "reason": f"printed blank, but {' and '.join(where)} all hold only with {int(v)}: "
+                                    f"a value the text lost (OCR)"})
+    return decisions
+
+
+def _decision(text: str, site: Site, k: int, choice: tuple[int, ...], scorer: Scorer, probs: np.ndarray,
+              config: ArbitrationConfig) -> dict[str, Any]:
+    """One recorded decision: each reading of the site scored with the other sites as chosen."""
+    names = label_names()
+    rows = []
+    for r, reading in enumerate(site.readings):
+        score, broken, malformed, values = scorer.score(choice[:k] + (r,) + choice[k + 1:])
+        rows.append({"reading": r, "values": {f: values[f] for f in sorted(site.fields) if f in values},
+                     "labels": [names[lab] for lab in reading.labels], "logp": round(reading.gain, 4),
+                     "checks_broken": broken, "leading_zeros": malformed,
+                     "score": None if score == -math.inf else round(score, 4), "locked": score == -math.inf})
+    chosen, first = rows[choice[k]], rows[0]
+    top2 = np.sort(probs[site.positions], axis=1)[:, -2:]
+    min_margin = float((top2[:, 1] - top2[:, 0]).min())
+    if choice[k] != 0:
+        reason = (f"model unsure (margin {min_margin:.2f}); reading {choice[k]} breaks {chosen['checks_broken']} "
+                  f"check(s) and has {chosen['leading_zeros']} leading-zero count(s); the model's first reading "
+                  f"{first['checks_broken']} and {first['leading_zeros']}")
+    elif first["checks_broken"] == 0 and first["leading_zeros"] == 0:
+        reason = "the model's first reading kept: it satisfies every check it touches"
+    elif all(r["locked"] or r["checks_broken"] + r["leading_zeros"] >= first["checks_broken"] + first["leading_zeros"]
+             for r in rows[1:]):
+        reason = ("the model's first reading kept: no plausible alternative does better without changing "
+                  "a confidently read value")
+    else:
+        reason = "the model's first reading kept: the alternatives that do better are too improbable"
+    ranked = sorted(rows[1:], key=lambda r: (r["score"] is None, -(r["score"] or 0), r["reading"]))
+    shown = [first] + ranked[:config.record_alternatives - 1]
+    if chosen not in shown:
+        shown.append(chosen)
+    return {"kind": "arbitration", "span": [site.a, site.b], "text": text[site.a:site.b],
+            "positions": site.positions, "fields": sorted(site.fields), "min_margin": round(min_margin, 4),
+            "alternatives": shown, "chosen": {"reading": choice[k], "values": chosen["values"]},
+            "changed": choice[k] != 0, "reason": reason}

@@ -1,0 +1,116 @@
+"""``xxgk bench``: how fast extraction is on this CPU, for reports of about 10k characters.
+
+    figures = run_bench("models/default", n_reports=20, chars=10_000, threads=2)
+
+Printed, not asserted: model load time (separately), then reports/s and chars/s of
+extraction (detect → predict → decode → arbitrate → check; reading files is not
+included) with int8 dynamic quantization and without, and with the model run only where tables
+and headings can be (``extract.model_regions``), each with its time per stage;
+and the batch path (``run_batch`` over files with worker processes, reading and
+writing included, model loads included).  Texts: synthetic reports (the bundled
+example reports if the generator is absent) whose narrative is repeated until they
+reach ``chars`` characters, as long real reports are long in prose, not in tables.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .extract import load_predictor, resolve_model_dir, run_batch, extract_text, STAGES
+
+
+def _lengthen(text: str, chars: int) -> str:
+    """Repeat the report's first prose paragraphs (before table 二) until it reaches ``chars``."""
+    head_end = max(text.find("二、"), len(text) // 5)
+    prose = [p for p in text[:head_end].split("\n") if len(p) > 20] or [text[:head_end]]
+    extra, k = [], 0
+    while len(text) + sum(len(p) + 1 for p in extra) < chars:
+        extra.append(prose[k % len(prose)])
+        k += 1
+    return text[:head_end] + "".join(p + "\n" for p in extra) + text[head_end:]
+
+
+def bench_texts(n_reports: int = 20, chars: int = 10_000, seed: int = 0) -> list[str]:
+    """``n_reports`` report texts of at least ``chars`` characters, deterministic."""
+    try:
+        from ..data.synth.report import generate
+
+        bases = [generate(seed + i).text for i in range(n_reports)]
+    except ImportError:
+        examples = Path(__file__).resolve().parent.parent / "data" / "examples" / "raw"
+        files = sorted(examples.glob("*.txt"))
+        bases = [files[i % len(files)].read_text(encoding="utf-8") for i in range(n_reports)]
+    return [_lengthen(t, chars) for t in bases]
+
+
+def _time_extraction(texts: list[str], predictor, arbitrate: bool = True, regions: bool = False) -> dict[str, Any]:
+    extract_text(texts[0], predictor, arbitrate=arbitrate, regions=regions)  # warm-up: first-call allocations
+    stages = dict.fromkeys(STAGES, 0.0)
+    t0 = time.perf_counter()
+    for text in texts:
+        timings: dict[str, float] = {}
+        extract_text(text, predictor, arbitrate=arbitrate, regions=regions, timings=timings)
+        for k, v in timings.items():
+            stages[k] += v
+    seconds = time.perf_counter() - t0
+    n, chars = len(texts), sum(map(len, texts))
+    return {"reports": n, "chars": chars, "seconds": round(seconds, 3),
+            "reports_per_s": round(n / seconds, 2), "chars_per_s": round(chars / seconds),
+            "ms_per_report": {k: round(1000 * v / n, 1) for k, v in stages.items() if k != "read"}}
+
+
+def _time_batch(texts: list[str], model_dir: Path, workers: int, quantize: bool | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for i, text in enumerate(texts):
+            (src / f"r{i:04d}.txt").write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        summary = run_batch([src], Path(tmp) / "out", model_dir=model_dir, workers=workers, progress=False,
+                            quantize=quantize)
+        seconds = time.perf_counter() - t0
+    return {"workers": workers, "reports": len(texts), "ok": summary.n_ok, "seconds": round(seconds, 3),
+            "reports_per_s": round(len(texts) / seconds, 2),
+            "chars_per_s": round(sum(map(len, texts)) / seconds)}
+
+
+def _echo_run(echo, name: str, run: dict[str, Any]) -> None:
+    stages = ", ".join(f"{k} {v} ms" for k, v in run["ms_per_report"].items())
+    load = f"load {run['load_s']:.2f} s | " if "load_s" in run else ""
+    echo(f"  {name}: {load}{run['reports_per_s']:.2f} reports/s, {run['chars_per_s']:,} chars/s | "
+         f"per report: {stages}")
+
+
+def run_bench(model_dir: str | Path | None = None, n_reports: int = 20, chars: int = 10_000, threads: int = 2,
+              quantize: bool | None = None, batch: bool = True, echo=print) -> dict[str, Any]:
+    """Measure and print; ``quantize`` None measures both int8 and fp32 (and int8 with the
+    model only on table regions); ``batch`` adds the ``run_batch`` path with worker processes."""
+    import torch
+
+    model_dir = resolve_model_dir(model_dir)
+    texts = bench_texts(n_reports, chars)
+    out: dict[str, Any] = {"model": str(model_dir), "threads": threads, "n_reports": n_reports,
+                           "mean_chars": round(sum(map(len, texts)) / len(texts)), "runs": []}
+    echo(f"xxgk bench: {n_reports} reports of ~{out['mean_chars']} characters, {threads} thread(s), "
+         f"model {model_dir}")
+    for q in ([True, False] if quantize is None else [quantize]):
+        name = "int8" if q else "fp32"
+        t0 = time.perf_counter()
+        predictor = load_predictor(model_dir, threads=threads, quantize=q)
+        load_s = time.perf_counter() - t0
+        run = {"quantize": name, "load_s": round(load_s, 3), **_time_extraction(texts, predictor)}
+        out["runs"].append(run)
+        _echo_run(echo, name, run)
+        if q or quantize is not None:  # the table-regions speed-up, on the faster model
+            run = {"quantize": name, "regions": True, **_time_extraction(texts, predictor, regions=True)}
+            out["runs"].append(run)
+            _echo_run(echo, f"{name} + model only on table regions", run)
+    torch.set_num_threads(threads)
+    if batch:
+        b = _time_batch(texts, model_dir, threads, quantize if quantize is not None else None)
+        out["batch"] = b
+        echo(f"  run_batch, {b['workers']} worker process(es), files read and written, model loads included: "
+             f"{b['reports_per_s']:.2f} reports/s, {b['chars_per_s']:,} chars/s")
+    return out

@@ -1,0 +1,312 @@
+"""Decoding: value parsing, spans → cells, run-together digits, arithmetic-aware arbitration."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xxgk.data.labels import Span, label2id, spans_to_tags
+from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS, get_template
+from xxgk.inference.arbitrate import ArbitrationConfig
+from xxgk.inference.decode import NoTemplateError, decode, parse_amount, parse_count, parse_value, parse_year
+
+L = label2id()
+
+
+# --------------------------------------------------------------------------- #
+# Hand-made reports and probabilities (no projection, no model)
+# --------------------------------------------------------------------------- #
+def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=()) -> tuple[str, list[Span]]:
+    """A report as text (one table row per line, TAB between cells) and its spans.
+    ``joined``: pairs of fields printed with nothing between them (run-together digits)."""
+    parts: list[tuple[str, str | None]] = []
+    add = lambda s, tag=None: parts.append((s, tag))  # noqa: E731
+    add(str(year), "YEAR"), add("年"), add(agency, "AGENCY"), add("政府信息公开工作年度报告\n")
+
+    def heading(n):
+        add(f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}", f"H{n}"), add("\n")
+
+    heading(1), add("本年度依法公开政府信息，第3页。\n")
+    for table in get_template(template).tables:
+        heading(table.section)
+        for block in table.blocks:
+            add((block.item + "\n") if block.item else "")
+            add("信息内容" + "".join("\t" + c.text for c in block.columns) + "\n")
+            for row in block.rows:
+                add(row.text)
+                prev = None
+                for col in block.columns:
+                    f = f"{table.key}.{row.key}.{col.key}"
+                    if (prev, f) not in joined:
+                        add("\t")
+                    if cells.get(f) is not None:
+                        add(str(cells[f]), "V:" + f)
+                    prev = f
+                add("\n")
+    heading(5), add("无。\n"), heading(6), add("无。\n")
+    text, spans = "", []
+    for s, tag in parts:
+        if tag:
+            spans.append(Span(len(text), len(text) + len(s), tag))
+        text += s
+    return text, spans
+
+
+def one_hot(text: str, spans: list[Span], p: float = 0.999) -> np.ndarray:
+    probs = np.full((len(text), len(L)), (1 - p) / (len(L) - 1), dtype=np.float32)
+    for i, tag in enumerate(spans_to_tags(len(text), spans)):
+        probs[i, L[tag]] = p
+    return probs
+
+
+def unsure(probs: np.ndarray, i: int, first: str, second: str, p_first: float) -> None:
+    """Character ``i``: the model reads ``first`` with ``p_first``, ``second`` with the rest."""
+    probs[i] = 1e-6
+    probs[i, L[first]] = p_first
+    probs[i, L[second]] = 1 - p_first - 1e-6 * (len(L) - 2)
+
+
+def consistent_2019(**values) -> dict:
+    """A 2019 report whose arithmetic holds: zeros plus the given table-三 rows/columns."""
+    cells = dict.fromkeys(get_template("2019").fields, 0)
+    cells.update(values)
+    return cells
+
+
+def span_of(spans, field):
+    return next(s for s in spans if s.tag == f"V:{field}")
+
+
+# --------------------------------------------------------------------------- #
+# Values
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("raw, value", [
+    ("0", 0), ("12", 12), (" 7 ", 7), ("３８", 38), ("3,830", 3830), ("3，830", 3830),
+    ("-3", -3), ("－3", -3), ("−12", -12), ("+2", 2),
+    ("1O", 10), ("〇", 0), ("l2", 12), ("I0", 10), ("|", 1), ("2S", 25), ("O", 0),
+    ("18（其中修订5件）", 18), ("5件", 5), ("1 2", 12),
+    ("/", "/"), ("／", "/"), ("—", "—"), ("-", "-"), ("无", "无"), ("1.5", "1.5"), ("", None), ("  ", None),
+])
+def test_parse_count(raw, value):
+    assert parse_count(raw) == value
+    assert type(parse_count(raw)) is type(value)
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("2192.63 万元", "2192.63万元"), ("905万", "905万"), ("386000元", "386000元"), ("0", "0"),
+    ("８０４０", "8040"), ("2l92.63万元", "2192.63万元"), ("/", "/"), ("", None),
+])
+def test_parse_amount(raw, value):
+    assert parse_amount(raw) == value
+
+
+def test_parse_value_by_field():
+    assert parse_value("t2.procurement.amount", "0") == "0"
+    assert parse_value("t2.procurement.projects", "0") == 0
+    assert parse_value("t2.licensing.change", "-3") == -3
+
+
+@pytest.mark.parametrize("raw, year", [("2020", 2020), ("2020年度", 2020), ("二〇二〇", 2020), ("２０２１", 2021),
+                                       ("本年", None)])
+def test_parse_year(raw, year):
+    assert parse_year(raw) == year
+
+
+# --------------------------------------------------------------------------- #
+# Spans → cells
+# --------------------------------------------------------------------------- #
+def test_decode_one_hot_report_round_trips():
+    cells = consistent_2019(**{"t2.procurement.amount": "2192.63万元", "t2.licensing.change": -3,
+                               "t3.granted.natural_person": None, "t3.granted.total": None})
+    text, spans = render("2019", cells, agency="红椿镇")
+    ext = decode(text, one_hot(text, spans))
+    rec = ext.record
+    assert rec.template == "2019" and rec.year == 2020 and rec.agency == "红椿镇"
+    assert rec.cells == {f: cells[f] for f in get_template("2019").fields}
+    assert sorted(rec.sections) == list("123456")
+    assert all(text[rec.sections[k]] == CHINESE_NUMERALS[int(k) - 1] for k in rec.sections)
+    assert ext.decisions == [] and ext.findings == []
+    d = ext.details["t2.procurement.amount"]
+    assert d["text"] == "2192.63万元" and text[d["span"][0]:d["span"][1]] == d["text"] and not d["arbitrated"]
+    assert "t3.granted.total" not in ext.details  # a blank cell has no span
+
+
+def test_run_together_digits_split_by_labels():
+    text = "本年制发件数\n规范性文件125118\n"
+    s = text.index("125118")
+    spans = [Span(s, s + 2, "V:t2.normative.issued"), Span(s + 2, s + 3, "V:t2.normative.repealed"),
+             Span(s + 3, s + 6, "V:t2.normative.in_force")]
+    ext = decode(text, one_hot(text, spans))
+    assert ext.record.template == "2021"
+    assert [ext.record.cells[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [12, 5, 118]
+
+
+def test_template_from_values_when_headers_missing():
+    text = "一、总体情况\n规范性文件\t3\t1\t9\n"
+    s = text.index("3")
+    spans = [Span(s, s + 1, "V:t2.normative.issued"), Span(s + 2, s + 3, "V:t2.normative.repealed"),
+             Span(s + 4, s + 5, "V:t2.normative.in_force")]
+    assert decode(text, one_hot(text, spans)).record.template == "2021"
+    with pytest.raises(NoTemplateError):
+        decode("只是一段普通的文字。", one_hot("只是一段普通的文字。", []))
+
+
+def test_duplicate_spans_most_confident_wins_and_conflict_recorded():
+    text = "本年新制作数量\n规章\t4\t0\t0\n（重复）规章\t7\n"
+    a, b = text.index("4"), text.index("7")
+    spans = [Span(a, a + 1, "V:t2.regulations.new_made"), Span(b, b + 1, "V:t2.regulations.new_made")]
+    probs = one_hot(text, spans)
+    probs[b, L["B-V:t2.regulations.new_made"]] = 0.7
+    ext = decode(text, probs)
+    assert ext.record.cells["t2.regulations.new_made"] == 4
+    assert ext.details["t2.regulations.new_made"]["conflicts"][0]["value"] == 7
+    assert any(d["kind"] == "conflict" for d in ext.decisions)
+
+
+def test_bad_probability_shape_is_a_clear_error():
+    with pytest.raises(ValueError, match="expected"):
+        decode("abc", np.zeros((2, len(L))))
+
+
+# --------------------------------------------------------------------------- #
+# Arithmetic-aware decoding
+# --------------------------------------------------------------------------- #
+R3_ROW = {"t3.new_received.natural_person": 1, "t3.new_received.commercial": 2, "t3.new_received.total": 3,
+          "t3.granted.natural_person": 1, "t3.granted.commercial": 2, "t3.granted.total": 3,
+          "t3.total.natural_person": 1, "t3.total.commercial": 2, "t3.total.total": 3}
+
+
+def test_arbitration_fixes_a_wrong_split_of_run_together_digits():
+    """``12`` printed run together: the model leans to one cell (12 | blank) but is unsure
+    whether ``2`` starts the next cell; only 1 | 2 satisfies R3 (and R2)."""
+    text, spans = render("2019", consistent_2019(**R3_ROW),
+                         joined={("t3.granted.natural_person", "t3.granted.commercial")})
+    probs = one_hot(text, spans)
+    two = span_of(spans, "t3.granted.commercial").start
+    assert text[two - 1:two + 1] == "12"
+    unsure(probs, two, "I-V:t3.granted.natural_person", "B-V:t3.granted.commercial", 0.6)
+
+    alone = decode(text, probs, arbitrate=False)
+    assert alone.record.cells["t3.granted.natural_person"] == 12
+    assert any(f.rule == "R3" and f.where == "row granted" for f in alone.findings)
+
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.natural_person"] == 1
+    assert ext.record.cells["t3.granted.commercial"] == 2
+    assert ext.findings == []
+    assert ext.details["t3.granted.commercial"]["arbitrated"]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "arbitration"]
+    assert decision["changed"] and decision["chosen"]["values"]["t3.granted.commercial"] == 2
+    scores = {a["reading"]: a["score"] for a in decision["alternatives"]}
+    assert scores[decision["chosen"]["reading"]] > scores[0]
+    assert "t3.granted.commercial" in decision["fields"] and decision["reason"]
+
+
+def test_confident_value_is_never_changed_to_make_a_sum_work():
+    """The report prints granted.total = 35 where its parts sum to 3.  Reading the '5' as not part
+    of the cell would make R2 and R3 hold — but the model read it with a margin above the
+    threshold (0.8 vs 0.2), so the printed value stands and the findings are reported."""
+    cells = consistent_2019(**{**R3_ROW, "t3.granted.total": 35})
+    text, spans = render("2019", cells)
+    probs = one_hot(text, spans)
+    total = span_of(spans, "t3.granted.total")
+    unsure(probs, total.start + 1, "I-V:t3.granted.total", "O", 0.8)  # margin 0.6
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.total"] == 35
+    assert {(f.rule, f.where) for f in ext.findings} == {("R3", "row granted"), ("R2", "column total")}
+    assert ext.details["t3.granted.total"]["arbitrated"] is False and ext.decisions == []
+    # only the margin protects it: call the same reading unsure and the sums would decide
+    loose = decode(text, probs, config=ArbitrationConfig(margin=0.7))
+    assert loose.record.cells["t3.granted.total"] == 3 and loose.findings == []
+
+
+def test_unsure_value_whose_alternative_fixes_nothing_keeps_the_argmax():
+    text, spans = render("2019", consistent_2019(**R3_ROW))
+    probs = one_hot(text, spans)
+    s = span_of(spans, "t3.granted.natural_person").start
+    unsure(probs, s, "B-V:t3.granted.natural_person", "B-V:t3.partial.natural_person", 0.6)
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.natural_person"] == 1
+    (decision,) = ext.decisions
+    assert not decision["changed"] and "kept" in decision["reason"]
+
+
+def test_genuinely_inconsistent_report_stays_inconsistent_with_findings():
+    cells = consistent_2019(**{**R3_ROW, "t4.review.upheld": 2, "t4.review.total": 3})  # R4 broken in print
+    text, spans = render("2019", cells)
+    ext = decode(text, one_hot(text, spans))
+    assert ext.record.cells["t4.review.total"] == 3 and ext.record.cells["t4.review.upheld"] == 2
+    (finding,) = ext.findings
+    assert finding.rule == "R4" and finding.where == "group review"
+
+
+def test_lone_page_number_is_not_a_cell_when_sums_say_so():
+    """A '2' between rows: the model half thinks it is commercial's value of row granted; the sums
+    (granted total 1 = natural_person 1) say it is a page number."""
+    cells = consistent_2019(**{"t3.new_received.natural_person": 1, "t3.new_received.total": 1,
+                               "t3.granted.natural_person": 1, "t3.granted.total": 1, "t3.granted.commercial": None,
+                               "t3.total.natural_person": 1, "t3.total.total": 1})
+    text, spans = render("2019", cells)
+    nl = text.index("\n", span_of(spans, "t3.granted.total").end)
+    text = text[:nl] + "\n2" + text[nl:]  # a page number on its own line
+    spans = [s if s.start < nl else Span(s.start + 2, s.end + 2, s.tag) for s in spans]
+    probs = one_hot(text, spans)
+    unsure(probs, nl + 1, "B-V:t3.granted.commercial", "O", 0.55)
+    assert decode(text, probs, arbitrate=False).record.cells["t3.granted.commercial"] == 2
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.commercial"] is None and ext.findings == []
+    assert ext.details["t3.granted.commercial"]["arbitrated"]
+
+
+def test_arbitration_config_caps_the_search():
+    text, spans = render("2019", consistent_2019(**R3_ROW))
+    probs = one_hot(text, spans)
+    for s in spans:
+        if s.tag.startswith("V:t3"):
+            unsure(probs, s.start, f"B-{s.tag}", "O", 0.6)
+    ext = decode(text, probs, config=ArbitrationConfig(max_positions=5))
+    assert len([d for d in ext.decisions if d["kind"] == "arbitration"]) <= 5
+
+
+def test_missed_cell_is_filled_when_row_and_column_agree():
+    """OCR lost the '2' of granted.commercial: R3 (row) and R2 (column) both miss exactly 2."""
+    text, spans = render("2019", consistent_2019(**R3_ROW))
+    lost = span_of(spans, "t3.granted.commercial")
+    text = text[:lost.start] + text[lost.end:]
+    spans = [s for s in spans if s != lost]
+    spans = [s if s.start < lost.start else Span(s.start - 1, s.end - 1, s.tag) for s in spans]
+    probs = one_hot(text, spans)
+    assert decode(text, probs, arbitrate=False).record.cells["t3.granted.commercial"] is None
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.commercial"] == 2 and ext.findings == []
+    assert ext.details["t3.granted.commercial"]["inferred"]
+    (d,) = [d for d in ext.decisions if d["kind"] == "missed_cell"]
+    assert d["fields"] == ["t3.granted.commercial"] and "R3 row granted" in d["checks"]
+
+
+def test_blank_applicant_columns_with_totals_only_are_not_filled():
+    """Totals printed, applicant columns blank: R3 breaks on every row but no column check
+    agrees, so nothing is invented — the findings are reported."""
+    cells = consistent_2019(**R3_ROW)
+    for f in list(cells):
+        if f.startswith("t3.") and not f.endswith(".total"):
+            cells[f] = None
+    text, spans = render("2019", cells)
+    ext = decode(text, one_hot(text, spans))
+    assert all(ext.record.cells[f] is None for f in cells if cells[f] is None)
+    assert not [d for d in ext.decisions if d["kind"] == "missed_cell"]
+    assert {(f.rule, f.where) for f in ext.findings} >= {("R3", "row granted")}
+
+
+def test_decoder_reads_what_the_generator_labels():
+    """The decoder's ceiling: one-hot probabilities of synthetic samples' own spans (every layout,
+    damage included) decode to their gold.  What it cannot get back is OCR that dropped or doubled
+    a digit, and a lost 0 or a lost table-二 value (no sum to tell)."""
+    synth = pytest.importorskip("xxgk.data.synth.report")
+    right = total = 0
+    for seed in range(24):
+        sample = synth.generate(seed)
+        rec = decode(sample.text, one_hot(sample.text, sample.spans, p=1.0)).record
+        assert rec.template == sample.gold.template and rec.year == sample.gold.year
+        right += sum(rec.cells.get(f) == v for f, v in sample.gold.cells.items())
+        total += len(sample.gold.cells)
+    assert right / total >= 0.995
