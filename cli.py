@@ -97,6 +97,57 @@ def data_samples(out: Path = typer.Option(Path("data/samples"), "--out", help="F
     typer.echo(f"wrote samples to {out}")
 
 
+@app.command()
+def extract(paths: List[Path] = typer.Argument(..., help="Report files or folders (.txt .md .html .docx .pdf "
+                                                         ".png .jpg .tif)."),
+            out: Path = typer.Option(..., "--out", help="Folder for <stem>.json, results.csv/.jsonl, errors.jsonl."),
+            model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
+            workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes (default: all cores)."),
+            no_arbitrate: bool = typer.Option(False, "--no-arbitrate", help="The model alone, no arithmetic "
+                                                                            "arbitration (ablation)."),
+            baseline: bool = typer.Option(False, "--baseline", help="The rule-based parser, no model (ablation)."),
+            show: bool = typer.Option(False, "--show", help="Print each report's tables."),
+            quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")) -> None:
+    """Extract the three tables of every report into gold-file-shaped JSON, CSV and JSONL.
+
+    Exit code 0 when every input gave a result, 2 when some gave an error record (see errors.jsonl).
+    """
+    from .data.gold import load_record
+    from .inference.extract import ModelMissingError, run_batch
+    from .inference.outputs import format_tables
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        typer.echo(f"error: no such file or folder: {', '.join(map(str, missing))}", err=True)
+        raise typer.Exit(2)
+    try:
+        summary = run_batch(paths, out, model_dir=model, workers=workers, progress=not quiet,
+                            arbitrate=not no_arbitrate, baseline=baseline)
+    except ModelMissingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3)
+    if show:
+        for path in summary.outputs:
+            record = load_record(path)
+            typer.echo(f"\n=== {Path(record.extra.get('input', path)).name}")
+            typer.echo(format_tables(record, record.extra.get("findings")))
+    for err in summary.errors:
+        typer.echo(f"error: {err.to_json()['file']}: {err.to_json()['kind']}: {err.to_json()['message']}", err=True)
+    typer.echo(f"{summary.n_ok} report(s) extracted, {summary.n_failed} failed -> {out}")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def bench(model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
+          reports: int = typer.Option(20, "--reports", min=1, help="How many synthetic reports."),
+          chars: int = typer.Option(10_000, "--chars", min=100, help="Characters per report."),
+          threads: int = typer.Option(2, "--threads", min=1)) -> None:
+    """Print extraction speed on this CPU (model load separate): reports/s and characters/s."""
+    from .inference.bench import run_bench
+
+    run_bench(model, n_reports=reports, chars=chars, threads=threads, echo=typer.echo)
+
+
 class AnnotationFormat(str, Enum):
     label_studio = "label-studio"
     doccano = "doccano"

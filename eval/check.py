@@ -35,7 +35,7 @@ def source_text(path: Path, record: Record) -> str | None:
     candidates = []
     if record.source:
         candidates += [path.parent.parent / record.source, path.parent / record.source]
-    if isinstance(record.extra.get("input"), str) and record.extra.get("text_kind", "text") == "text":
+    if isinstance(record.extra.get("input"), str):
         candidates.append(Path(record.extra["input"]))
     for c in candidates:
         if c.is_file() and c.suffix.lower() in (".txt", ".md"):
