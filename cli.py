@@ -138,6 +138,33 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
 
 
 @app.command()
+def train(data: Path = typer.Option(..., "--data", help="Corpus folder (xxgk data synth / data import)."),
+          out: Path = typer.Option(..., "--out", help="Output folder: model-best/, model-last/, metrics, card."),
+          config: Optional[Path] = typer.Option(None, "--config", help="JSON training config (unknown keys rejected)."),
+          base_model: Optional[Path] = typer.Option(None, "--base-model", help="A local Hugging Face checkpoint."),
+          init_from: Optional[Path] = typer.Option(None, "--init-from", help="An xxgk model to fine-tune."),
+          max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1),
+          seed: Optional[int] = typer.Option(None, "--seed"),
+          threads: Optional[int] = typer.Option(None, "--threads", min=1),
+          resume: bool = typer.Option(False, "--resume", help="Continue from OUT/model-last.")) -> None:
+    """Train (or fine-tune) the token classifier; validation scores cells through the real decoder."""
+    from pydantic import ValidationError
+
+    from .training.config import load_config
+    from .training.train import run_training
+
+    try:
+        cfg = load_config(config, data=data, out=out, base_model=base_model, init_from=init_from,
+                          max_steps=max_steps, seed=seed, threads=threads, resume=resume or None)
+    except (ValueError, ValidationError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    command = "xxgk " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    best = run_training(cfg, command)
+    typer.echo(json.dumps(best, ensure_ascii=False, indent=1))
+
+
+@app.command()
 def bench(model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
           reports: int = typer.Option(20, "--reports", min=1, help="How many synthetic reports."),
           chars: int = typer.Option(10_000, "--chars", min=100, help="Characters per report."),
