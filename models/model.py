@@ -1,0 +1,117 @@
+"""The model: a small BERT token classifier over characters; build, load, save.
+
+Three ways to get one, matching ``xxgk train``'s options:
+
+* `new_model` — from scratch (the default): a `BertConfig` of the given size over
+  the character tokenizer of `xxgk.models.tokenizer`; no weights are downloaded,
+  nothing pretrained exists for this domain here.
+* `from_base` — any local Hugging Face checkpoint (``--base-model PATH``) with its
+  own tokenizer; a fresh classification head is put on it.  Characters are
+  aligned to its tokens by `xxgk.models.tokenizer.encode_chars`.
+* `load_model` — an xxgk model folder (``--init-from``, `Predictor.load`).
+
+The label maps of `xxgk.data.labels` live in the model's ``config.json``
+(``id2label``/``label2id``) and in ``labels.json``; loading a model trained with
+another label scheme is an error, not a silent mislabelling.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig, PreTrainedModel
+from transformers.utils import logging as hf_logging
+
+from ..data.labels import id2label, label2id, labels
+from .tokenizer import PAD, build_tokenizer, build_vocab
+
+LABELS_FILE = "labels.json"
+WEIGHTS_FILE = "model.safetensors"
+
+
+def new_model(texts=(), *, layers: int, hidden: int, heads: int, intermediate: int, max_positions: int,
+              dropout: float = 0.1, with_jieba: bool = True):
+    """A randomly initialised BERT token classifier and its character tokenizer (vocabulary from ``texts``)."""
+    tokenizer = build_tokenizer(build_vocab(texts, with_jieba=with_jieba), model_max_length=max_positions)
+    config = BertConfig(
+        vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=1,
+        hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout, classifier_dropout=dropout,
+        pad_token_id=tokenizer.convert_tokens_to_ids(PAD),
+        num_labels=len(labels()), id2label=id2label(), label2id=label2id())
+    return AutoModelForTokenClassification.from_config(config), tokenizer
+
+
+def from_base(path: str | Path):
+    """A local Hugging Face checkpoint with a new xxgk classification head, and its (fast) tokenizer."""
+    path = Path(path)
+    if not (path / "config.json").is_file():
+        raise ValueError(f"{path}: not a Hugging Face model folder (no config.json); --base-model takes a local path")
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ValueError(f"{path}: its tokenizer has no fast (tokenizers) version; character alignment needs one")
+    with warnings.catch_warnings(), quiet():
+        warnings.simplefilter("ignore")
+        model = AutoModelForTokenClassification.from_pretrained(
+            path, num_labels=len(labels()), id2label=id2label(), label2id=label2id(), ignore_mismatched_sizes=True)
+    return model, tokenizer
+
+
+@contextmanager
+def quiet():
+    """No transformers progress bars ("Loading weights", "Writing model shards"): they would cut
+    through the training and extraction progress bars."""
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
+
+
+def check_labels(model: PreTrainedModel, where: str | Path = "model") -> None:
+    have = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    if have != list(labels()):
+        raise ValueError(f"{where}: trained with another label scheme ({len(have)} labels, this xxgk has "
+                         f"{len(labels())}); retrain it or use the xxgk version it was made with")
+
+
+def load_model(model_dir: str | Path):
+    """An xxgk model folder → (model in eval mode, fp32, tokenizer)."""
+    model_dir = Path(model_dir)
+    if not (model_dir / "config.json").is_file() or not (model_dir / WEIGHTS_FILE).is_file():
+        raise ValueError(f"{model_dir}: not an xxgk model folder (needs config.json and {WEIGHTS_FILE})")
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    with quiet():
+        model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype="float32")
+    check_labels(model, model_dir)
+    return model.eval(), tokenizer
+
+
+def save_model(model: PreTrainedModel, tokenizer, out_dir: str | Path, files: dict[str, Any] | None = None) -> Path:
+    """Write a complete model folder: config (with label maps), safetensors weights, tokenizer,
+    ``labels.json`` and any extra ``files`` (name → str written as is, or object written as JSON)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with quiet():
+        model.save_pretrained(out_dir, safe_serialization=True)
+        tokenizer.save_pretrained(out_dir)
+    (out_dir / LABELS_FILE).write_text(json.dumps({"labels": list(labels())}, ensure_ascii=False, indent=0) + "\n",
+                                       encoding="utf-8")
+    for name, content in (files or {}).items():
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1) + "\n"
+        (out_dir / name).write_text(text, encoding="utf-8")
+    return out_dir
+
+
+def size_summary(model: PreTrainedModel) -> dict[str, Any]:
+    """Parameters and architecture, for the model card and metrics."""
+    c = model.config
+    return {"architecture": type(model).__name__, "parameters": sum(p.numel() for p in model.parameters()),
+            "layers": getattr(c, "num_hidden_layers", None), "hidden": getattr(c, "hidden_size", None),
+            "heads": getattr(c, "num_attention_heads", None), "vocab": getattr(c, "vocab_size", None),
+            "max_positions": getattr(c, "max_position_embeddings", None)}
