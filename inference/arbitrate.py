@@ -39,6 +39,7 @@ import numpy as np
 from ..data.gold import Value, numeric
 from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
+from .align import AlignConfig
 from .decode import SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_label_mask
 
 
@@ -78,6 +79,9 @@ class ArbitrationConfig:
     # Two independent equations agreeing on one number is strong evidence; one is not
     # (a wrong total looks the same), and a missed 0 leaves no trace in any sum.
     missed_min_checks: int = 2
+    # Template-order alignment (``align.py``), run on the argmax reading before the sums;
+    # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
+    align: AlignConfig = AlignConfig()
 
 
 @dataclass
@@ -120,12 +124,15 @@ def _top_k(rows: np.ndarray, k: int) -> np.ndarray:
     return np.take_along_axis(part, order, axis=1)
 
 
-def uncertain_positions(probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> list[int]:
-    """Characters whose top two labels are within the margin and where a V label is in play."""
+def uncertain_positions(probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig,
+                        frozen: np.ndarray | None = None) -> list[int]:
+    """Characters whose top two labels are within the margin and where a V label is in play
+    (``frozen`` characters excepted: an earlier stage decided them)."""
     if not len(ids):
         return []
     p1 = probs[np.arange(len(ids)), ids]
-    rows = np.flatnonzero(2 * p1 - 1 < config.margin)  # p2 <= 1 - p1, so the others are certain
+    unsure = 2 * p1 - 1 < config.margin  # p2 <= 1 - p1, so the others are certain
+    rows = np.flatnonzero(unsure if frozen is None else unsure & ~np.asarray(frozen, dtype=bool))
     if not len(rows):
         return []
     top = _top_k(probs[rows], max(2, config.top_k))
@@ -315,11 +322,12 @@ def search(scorer: Scorer, config: ArbitrationConfig) -> tuple[int, ...]:
 # Entry point
 # --------------------------------------------------------------------------- #
 def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-              config: ArbitrationConfig | None = None) -> Arbitration:
-    """Choose among the model's plausible readings by the template's arithmetic."""
+              config: ArbitrationConfig | None = None, frozen: np.ndarray | None = None) -> Arbitration:
+    """Choose among the model's plausible readings by the template's arithmetic.  ``frozen``
+    (bool per character) marks labels decided before (template-order alignment): they are kept."""
     config = config or ArbitrationConfig()
     ids = np.asarray(ids).copy()
-    sites = find_sites(uncertain_positions(probs, ids, config), ids)
+    sites = find_sites(uncertain_positions(probs, ids, config, frozen), ids)
     if not sites:
         return Arbitration(ids, [], {})
     for site in sites:

@@ -6,7 +6,8 @@
     ext.decisions, ext.findings            # arbitration decisions; R1–R4 findings
 
 Stages, each a plain function: ``argmax_ids`` (the model's first reading) →
-``template_of`` (printed headers, else the values) → the arithmetic-aware
+``template_of`` (printed headers, else the values) → ``align.align`` (optional:
+the value spans re-read in the template's cell order) → the arithmetic-aware
 ``arbitrate.arbitrate`` (optional) → ``build_extraction`` (spans → values →
 Record) → ``arbitrate.fill_missed_cells`` (optional) → ``check`` (R1–R4 findings).
 
@@ -309,26 +310,44 @@ def template_of(text: str, probs: np.ndarray, ids: np.ndarray) -> str:
 
 
 def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitrate: bool = True,
-           config: Any = None, timings: dict[str, float] | None = None) -> Extraction:
-    """Probabilities → Extraction. ``arbitrate=False`` is the model alone (the ablation);
-    ``config`` is an ``arbitrate.ArbitrationConfig``; ``timings`` collects seconds per stage
-    (decode, arbitrate, check)."""
-    from . import arbitrate as arb  # arbitrate builds on the span helpers above
+           align: bool | None = None, config: Any = None, timings: dict[str, float] | None = None) -> Extraction:
+    """Probabilities → Extraction.
+
+    ``arbitrate=False`` is the model alone (the ablation): the argmax reading, no alignment,
+    no arithmetic.  ``align`` switches template-order alignment on or off on its own; None
+    follows ``arbitrate`` and ``config.align.enabled``.  ``config`` is an
+    ``arbitrate.ArbitrationConfig`` (its ``align`` holds the alignment's knobs); ``timings``
+    collects seconds per stage (decode, arbitrate — alignment included —, check).
+    """
+    from . import align as aln  # both build on the span helpers above
+    from . import arbitrate as arb
 
     timings = {} if timings is None else timings
+    config = config or arb.ArbitrationConfig()
     t0 = time.perf_counter()
     probs = check_probs(text, probs)
     ids = argmax_ids(probs)
     template = template or template_of(text, probs, ids)
     changed: dict[str, int] = {}
     decisions: list[dict] = []
+    aligned: dict[str, int] = {}
     t1 = time.perf_counter()
+    if (arbitrate and config.align.enabled) if align is None else align:
+        result = aln.align(text, probs, ids, template, config.align)
+        ids, decisions, aligned = result.ids, result.decisions, result.changed
+        changed.update(aligned)
+        frozen = result.moved
+    else:
+        frozen = None
     if arbitrate:
-        config = config or arb.ArbitrationConfig()
-        result = arb.arbitrate(text, probs, ids, template, config)
-        ids, decisions, changed = result.ids, result.decisions, result.changed
+        result = arb.arbitrate(text, probs, ids, template, config, frozen=frozen)
+        ids = result.ids
+        changed.update({f: len(decisions) + k for f, k in result.changed.items()})
+        decisions = decisions + result.decisions
     t2 = time.perf_counter()
     ext = build_extraction(text, probs, ids, template, changed, decisions)
+    for f in aligned:
+        ext.details[f]["aligned"] = True
     t3 = time.perf_counter()
     if arbitrate:
         for d in arb.fill_missed_cells(ext.record.cells, template, config):

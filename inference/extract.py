@@ -190,17 +190,19 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
 
 
-def extract_text(text: str, predictor: Predictor, *, arbitrate: bool = True,
+def extract_text(text: str, predictor: Predictor, *, arbitrate: bool = True, align: bool | None = None,
                  config: arb.ArbitrationConfig | None = None, regions: bool = False,
                  timings: dict[str, float] | None = None) -> Extraction:
-    """Stages 2–6 on a text. Raises NoTemplateError when it does not read as a report."""
+    """Stages 2–6 on a text. Raises NoTemplateError when it does not read as a report.
+    ``align`` None follows ``arbitrate`` (see `decode.decode`)."""
     timings = {} if timings is None else timings
     with _timed(timings, "detect"):
         template = detect(text)
     with _timed(timings, "predict"):
         probs = predict(text, predictor, regions=regions)
     # stages 4-6 (decode, arbitrate, check) time themselves; no headers: template from the values
-    return decode(text, probs, template=template, arbitrate=arbitrate, config=config, timings=timings)
+    return decode(text, probs, template=template, arbitrate=arbitrate, align=align, config=config,
+                  timings=timings)
 
 
 def extract_baseline(text: str, timings: dict[str, float] | None = None) -> Extraction:
@@ -215,7 +217,7 @@ def extract_baseline(text: str, timings: dict[str, float] | None = None) -> Extr
 
 
 def extract_file(path: str | Path, predictor: Predictor | None, *, arbitrate: bool = True,
-                 config: arb.ArbitrationConfig | None = None, baseline: bool = False,
+                 align: bool | None = None, config: arb.ArbitrationConfig | None = None, baseline: bool = False,
                  regions: bool = False) -> Result | ErrorRecord:
     """Every stage on one file; never raises for a bad input (returns an ErrorRecord).
     ``baseline=True`` reads it with the rule-based parser instead of the model (no predictor needed)."""
@@ -228,8 +230,8 @@ def extract_file(path: str | Path, predictor: Predictor | None, *, arbitrate: bo
         if baseline:
             ext = extract_baseline(doc.text, timings)
         else:
-            ext = extract_text(doc.text, predictor, arbitrate=arbitrate, config=config, regions=regions,
-                               timings=timings)
+            ext = extract_text(doc.text, predictor, arbitrate=arbitrate, align=align, config=config,
+                               regions=regions, timings=timings)
     except ReaderError as exc:
         return ErrorRecord(str(path), exc.kind, exc.message, exc.hint)
     except NoTemplateError as exc:
@@ -342,15 +344,17 @@ def _results(paths: list[Path], workers: int, init_args: tuple) -> Iterator[Resu
 
 def run_batch(paths: list[str | Path], out_dir: str | Path, *, model_dir: str | Path | None = None,
               workers: int | None = None, progress: bool = True, predictor: Predictor | None = None,
-              arbitrate: bool = True, config: arb.ArbitrationConfig | None = None,
+              arbitrate: bool = True, align: bool | None = None, config: arb.ArbitrationConfig | None = None,
               quantize: bool | None = None, baseline: bool = False, regions: bool = False) -> BatchSummary:
     """Extract every input under ``paths`` into ``out_dir``; see ``outputs.py`` for the files.
 
     ``workers`` defaults to every core; each worker loads the model once (threads split
     evenly).  ``predictor`` replaces the model (tests); the ablation's three rows are the
-    default, ``arbitrate=False`` (the model alone) and ``baseline=True`` (the rule-based
-    parser, no model).  ``quantize`` None is the predictor's default (int8); ``regions``
-    runs the model only where tables and headings can be (`model_regions`).  Raises
+    default, ``arbitrate=False`` (the model alone: argmax, no alignment, no arithmetic) and
+    ``baseline=True`` (the rule-based parser, no model); ``align`` switches template-order
+    alignment on its own (None: follows ``arbitrate``).  ``quantize`` None is the predictor's
+    default (int8); ``regions`` runs the model only where tables and headings can be
+    (`model_regions`).  Raises
     ModelMissingError before reading anything if a model is needed and there is none.
     """
     from tqdm import tqdm
@@ -367,9 +371,12 @@ def run_batch(paths: list[str | Path], out_dir: str | Path, *, model_dir: str | 
     names = output_names(inputs)
     with BatchWriter(out_dir) as writer, tqdm(total=len(inputs), disable=not progress, unit="report",
                                               desc="extract") as bar:
-        options = {"arbitrate": arbitrate, "config": config, "baseline": baseline, "regions": regions}
+        options = {"arbitrate": arbitrate, "align": align, "config": config, "baseline": baseline,
+                   "regions": regions}
         init = (model_dir, threads, quantize, predictor, options)
+        aligned = (arbitrate and (config or arb.ArbitrationConfig()).align.enabled) if align is None else align
         how = {"method": "baseline" if baseline else "model" if arbitrate else "model-alone",
+               "align": bool(aligned) and not baseline,
                "dir": None if baseline or predictor is not None else str(model_dir),
                "quantize": quantize, "regions": regions}
         for name, path, res in zip(names, inputs, _results(inputs, workers, init)):

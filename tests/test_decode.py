@@ -156,7 +156,7 @@ def test_duplicate_spans_most_confident_wins_and_conflict_recorded():
     spans = [Span(a, a + 1, "V:t2.regulations.new_made"), Span(b, b + 1, "V:t2.regulations.new_made")]
     probs = one_hot(text, spans)
     probs[b, L["B-V:t2.regulations.new_made"]] = 0.7
-    ext = decode(text, probs)
+    ext = decode(text, probs, align=False)  # aligned, the unsure repeat is dropped as out of order (test_align)
     assert ext.record.cells["t2.regulations.new_made"] == 4
     assert ext.details["t2.regulations.new_made"]["conflicts"][0]["value"] == 7
     assert any(d["kind"] == "conflict" for d in ext.decisions)

@@ -1,0 +1,227 @@
+"""Template-order alignment: the DP, neighbouring-cell fixes, safeguards, the ablation switches."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from xxgk.data.labels import Span, label2id, spans_to_tags
+from xxgk.data.schema import get_template
+from xxgk.inference.align import AlignConfig, align, viterbi
+from xxgk.inference.arbitrate import ArbitrationConfig
+from xxgk.inference.decode import argmax_ids, decode
+from xxgk.inference.extract import run_batch
+
+L = label2id()
+
+
+def render(cells: dict, template: str = "2019", noise: dict[str, str] | None = None) -> tuple[str, list[Span]]:
+    """Tables as text, one row per line, TAB between cells, blank cells empty; ``noise`` prints a
+    line of text after the row of the given field (a page number between rows)."""
+    text, spans = f"{template}年报告\n", []
+    for table in get_template(template).tables:
+        for block in table.blocks:
+            text += "\t".join(["信息内容", *(c.text for c in block.columns)]) + "\n"
+            for row in block.rows:
+                text += row.text
+                for col in block.columns:
+                    f = f"{table.key}.{row.key}.{col.key}"
+                    text += "\t"
+                    if cells.get(f) is not None:
+                        spans.append(Span(len(text), len(text) + len(str(cells[f])), f"V:{f}"))
+                        text += str(cells[f])
+                text += "\n" + (noise or {}).get(f"{table.key}.{row.key}", "")
+    return text, spans
+
+
+def one_hot(text: str, spans: list[Span], p: float = 0.999) -> np.ndarray:
+    probs = np.full((len(text), len(L)), (1 - p) / (len(L) - 1), dtype=np.float32)
+    for i, tag in enumerate(spans_to_tags(len(text), spans)):
+        probs[i, L[tag]] = p
+    return probs
+
+
+def reread(probs: np.ndarray, span: Span, readings: dict[str, float]) -> None:
+    """The model reads every character of ``span`` as these V fields (B- first, I- after) / O."""
+    for i in range(span.start, span.end):
+        probs[i] = 1e-6
+        for tag, p in readings.items():
+            probs[i, L[tag if tag == "O" else ("B-" if i == span.start else "I-") + tag]] = p
+        probs[i] /= probs[i].sum()
+
+
+CELLS = {"t3.new_received.natural_person": 3, "t3.new_received.commercial": 2, "t3.new_received.total": 5,
+         "t3.granted.natural_person": 3, "t3.granted.commercial": 2, "t3.granted.total": 5,
+         "t3.total.natural_person": 3, "t3.total.commercial": 2, "t3.total.total": 5,
+         "t4.review.upheld": 1, "t4.review.total": 1, "t2.regulations.new_made": 7}
+
+
+def span_of(spans: list[Span], field: str) -> Span:
+    return next(s for s in spans if s.tag == f"V:{field}")
+
+
+def order_decisions(ext) -> list[dict]:
+    return [d for d in ext.decisions if d["kind"] == "order"]
+
+
+# --------------------------------------------------------------------------- #
+# The DP
+# --------------------------------------------------------------------------- #
+def test_viterbi_prefers_the_most_probable_increasing_assignment():
+    lp = np.log
+    # item 1 prefers cell 0 (taken by item 0), its second choice 1 keeps the order
+    options = [[(0, lp(0.9))], [(0, lp(0.6)), (1, lp(0.3))], [(2, lp(0.9))]]
+    assert viterbi(options, [lp(0.01)] * 3, 3) == [0, 1, 2]
+    # no cell in order is plausible for item 1: dropped
+    assert viterbi([[(1, lp(0.9))], [(0, lp(0.6))], [(2, lp(0.9))]], [lp(0.01), lp(0.3), lp(0.01)], 3) == [1, None, 2]
+    # an item that must be assigned (None: no drop) and cannot be, in order
+    assert viterbi([[(1, 0.0)], [(0, 0.0)]], [None, None], 2) is None
+    assert viterbi([], [], 4) == []
+
+
+# --------------------------------------------------------------------------- #
+# Decoding with alignment
+# --------------------------------------------------------------------------- #
+def test_neighbouring_column_is_corrected_by_order():
+    """granted.commercial's '2' read as natural_person (0.5) before commercial (0.45): natural_person
+    already has its '3' to the left, so in order the '2' is the second choice."""
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    two = span_of(spans, "t3.granted.commercial")
+    reread(probs, two, {"V:t3.granted.natural_person": 0.5, "V:t3.granted.commercial": 0.45, "O": 0.05})
+
+    alone = decode(text, probs, arbitrate=False)  # the model alone: the argmax reading
+    assert alone.record.cells["t3.granted.commercial"] is None
+    assert alone.record.cells["t3.granted.natural_person"] == 3 and not order_decisions(alone)
+
+    for ext in (decode(text, probs, arbitrate=False, align=True), decode(text, probs)):
+        assert ext.record.cells["t3.granted.commercial"] == 2
+        assert ext.record.cells["t3.granted.natural_person"] == 3
+        (d,) = order_decisions(ext)
+        assert d["changed"] and d["from"] == "t3.granted.natural_person" and d["to"] == "t3.granted.commercial"
+        assert d["span"] == [two.start, two.end] and d["p"]["t3.granted.commercial"] == pytest.approx(0.45, abs=1e-3)
+        det = ext.details["t3.granted.commercial"]
+        assert det["aligned"] and det["arbitrated"] and ext.decisions[det["decision"]] is d
+        assert "aligned" not in ext.details["t3.granted.natural_person"]  # its value did not change
+    assert decode(text, probs).findings == []
+
+
+def test_monotonic_argmax_reading_is_unchanged():
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    for f, other in (("t3.granted.natural_person", "t3.granted.commercial"), ("t4.review.total", "t4.review.pending")):
+        reread(probs, span_of(spans, f), {f"V:{f}": 0.5, f"V:{other}": 0.45, "O": 0.05})
+    ids = argmax_ids(probs)
+    result = align(text, probs, ids, "2019")
+    assert (result.ids == ids).all() and result.decisions == [] and result.changed == {} and not result.moved.any()
+    assert decode(text, probs, arbitrate=False, align=True).record.cells == decode(text, probs,
+                                                                                   arbitrate=False).record.cells
+
+
+def test_confident_value_out_of_order_keeps_the_tables_argmax():
+    """A confidently read repeat of table 四's first cell after its last: order would have to drop or
+    move it, so table 四 keeps the model's reading (and says so); table 三's fix still happens."""
+    text, spans = render(CELLS)
+    text += "复议维持\t8\n"
+    spans.append(Span(len(text) - 2, len(text) - 1, "V:t4.review.upheld"))
+    probs = one_hot(text, spans)
+    reread(probs, spans[-1], {"V:t4.review.upheld": 0.95, "V:t4.review.corrected": 0.04, "O": 0.01})
+    reread(probs, span_of(spans, "t3.granted.commercial"),
+           {"V:t3.granted.natural_person": 0.5, "V:t3.granted.commercial": 0.45, "O": 0.05})
+    ext = decode(text, probs, arbitrate=False, align=True)
+    kept = [d for d in order_decisions(ext) if not d["changed"]]
+    assert [d["table"] for d in kept] == ["t4"] and "kept" in kept[0]["reason"]
+    assert kept[0]["spans"] == [[spans[-1].start, spans[-1].end]]  # the confident span order would drop
+    assert ext.record.cells["t4.review.upheld"] == 1  # the argmax reading: the more confident span wins
+    assert ext.details["t4.review.upheld"]["conflicts"][0]["value"] == 8
+    assert ext.record.cells["t3.granted.commercial"] == 2
+    # anchor=True pins the confident spans instead; their own order is broken, so t4 is kept just the same
+    anchored = decode(text, probs, arbitrate=False, align=True,
+                      config=replace(ArbitrationConfig(), align=AlignConfig(anchor=True)))
+    assert anchored.record.cells == ext.record.cells
+
+
+def test_page_number_out_of_order_is_dropped():
+    """A page number between rows of table 三, read (0.6) as a blank cell of an earlier row."""
+    text, spans = render(CELLS, noise={"t3.granted": "— 4 —\n"})
+    four = text.index("— 4 —") + 2
+    spans.append(Span(four, four + 1, "V:t3.new_received.research"))
+    probs = one_hot(text, spans)
+    reread(probs, spans[-1], {"V:t3.new_received.research": 0.6, "O": 0.4})
+    assert decode(text, probs, arbitrate=False).record.cells["t3.new_received.research"] == 4
+    ext = decode(text, probs, arbitrate=False, align=True)
+    assert ext.record.cells["t3.new_received.research"] is None
+    assert ext.record.cells == {**dict.fromkeys(get_template("2019").fields), **CELLS}
+    (d,) = order_decisions(ext)
+    assert d["to"] is None and d["span"] == [four, four + 1] and "not a value" in d["reason"]
+    assert ext.details["t3.new_received.research"]["aligned"]
+
+
+def test_unsure_repeat_of_a_cell_is_dropped():
+    text, spans = render(CELLS)
+    text += "（重复）规章\t9\n"
+    spans.append(Span(len(text) - 2, len(text) - 1, "V:t2.regulations.new_made"))
+    probs = one_hot(text, spans)
+    reread(probs, spans[-1], {"V:t2.regulations.new_made": 0.7, "O": 0.3})
+    ext = decode(text, probs)
+    assert ext.record.cells["t2.regulations.new_made"] == 7
+    assert [d["to"] for d in order_decisions(ext)] == [None]
+    # alignment off: the same value, the repeat recorded as a conflict
+    assert decode(text, probs, align=False).details["t2.regulations.new_made"]["conflicts"][0]["value"] == 9
+
+
+def test_switched_off_by_config():
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    reread(probs, span_of(spans, "t3.granted.commercial"),
+           {"V:t3.granted.natural_person": 0.5, "V:t3.granted.commercial": 0.45, "O": 0.05})
+    off = replace(ArbitrationConfig(), align=AlignConfig(enabled=False))
+    assert not order_decisions(decode(text, probs, config=off))  # (the sums fix this one on their own)
+    assert order_decisions(decode(text, probs, config=off, align=True))  # the flag wins over the config
+    assert not order_decisions(decode(text, probs, align=False))
+
+
+def test_generator_samples_with_one_hot_probs_decode_as_the_argmax():
+    """Real layouts print cells in template order: a perfect reading is never changed."""
+    synth = pytest.importorskip("xxgk.data.synth.report")
+    for seed in range(6):
+        sample = synth.generate(seed)
+        probs = one_hot(sample.text, sample.spans, p=1.0)
+        aligned = decode(sample.text, probs, arbitrate=False, align=True)
+        assert aligned.record.cells == decode(sample.text, probs, arbitrate=False).record.cells
+        assert order_decisions(aligned) == []
+
+
+# --------------------------------------------------------------------------- #
+# The batch: arbitrate=False stays the model alone
+# --------------------------------------------------------------------------- #
+class FixedPredictor:
+    def __init__(self, text: str, probs: np.ndarray):
+        self.text, self.probs = text, probs
+
+    def predict_proba(self, text: str) -> np.ndarray:
+        assert text == self.text
+        return self.probs
+
+
+def test_batch_model_alone_is_the_argmax_reading(tmp_path):
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    reread(probs, span_of(spans, "t3.granted.commercial"),
+           {"V:t3.granted.natural_person": 0.5, "V:t3.granted.commercial": 0.45, "O": 0.05})
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(text, encoding="utf-8")
+    read = {}
+    for name, options in (("alone", {"arbitrate": False}), ("default", {}), ("align", {"arbitrate": False,
+                                                                                      "align": True})):
+        summary = run_batch([tmp_path / "in"], tmp_path / name, predictor=FixedPredictor(text, probs), workers=1,
+                            progress=False, **options)
+        (out,) = summary.outputs
+        read[name] = json.loads(out.read_text(encoding="utf-8"))
+    assert read["alone"]["cells"]["t3.granted.commercial"] is None
+    assert read["alone"]["model"]["method"] == "model-alone" and not read["alone"]["model"]["align"]
+    assert not [d for d in read["alone"]["decisions"] if d["kind"] == "order"]
+    assert read["default"]["cells"]["t3.granted.commercial"] == 2 and read["default"]["model"]["align"]
+    assert read["align"]["cells"]["t3.granted.commercial"] == 2
