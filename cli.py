@@ -175,6 +175,22 @@ def bench(model: Optional[Path] = typer.Option(None, "--model", help="Model fold
     run_bench(model, n_reports=reports, chars=chars, threads=threads, echo=typer.echo)
 
 
+@data_app.command("export")
+def data_export(data: Path = typer.Option(..., "--data", help="Corpus folder (DatasetDict)."),
+                split: str = typer.Option("test", "--split"),
+                out: Path = typer.Option(..., "--out", help="Folder for raw/ and gold/."),
+                n: Optional[int] = typer.Option(None, "--n", min=1, help="Only the first N reports.")) -> None:
+    """Write a corpus split as raw/<id>.txt + gold/<id>.json, for xxgk extract and xxgk eval."""
+    from .data.export import export_split
+
+    try:
+        count = export_split(data, split, out, n=n)
+    except (ValueError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"wrote {count} report(s) to {out}/raw and {out}/gold")
+
+
 class AnnotationFormat(str, Enum):
     label_studio = "label-studio"
     doccano = "doccano"
