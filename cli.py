@@ -103,8 +103,10 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
             out: Path = typer.Option(..., "--out", help="Folder for <stem>.json, results.csv/.jsonl, errors.jsonl."),
             model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
             workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes (default: all cores)."),
-            no_arbitrate: bool = typer.Option(False, "--no-arbitrate", help="The model alone, no arithmetic "
+            no_arbitrate: bool = typer.Option(False, "--no-arbitrate", help="The model alone: argmax, no "
+                                                                            "template-order alignment, no arithmetic "
                                                                             "arbitration (ablation)."),
+            no_align: bool = typer.Option(False, "--no-align", help="No template-order alignment (ablation)."),
             baseline: bool = typer.Option(False, "--baseline", help="The rule-based parser, no model (ablation)."),
             show: bool = typer.Option(False, "--show", help="Print each report's tables."),
             quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")) -> None:
@@ -122,7 +124,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
         raise typer.Exit(2)
     try:
         summary = run_batch(paths, out, model_dir=model, workers=workers, progress=not quiet,
-                            arbitrate=not no_arbitrate, baseline=baseline)
+                            arbitrate=not no_arbitrate, align=False if no_align else None, baseline=baseline)
     except ModelMissingError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)
