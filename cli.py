@@ -170,11 +170,19 @@ def train(data: Path = typer.Option(..., "--data", help="Corpus folder (xxgk dat
 def bench(model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
           reports: int = typer.Option(20, "--reports", min=1, help="How many synthetic reports."),
           chars: int = typer.Option(10_000, "--chars", min=100, help="Characters per report."),
-          threads: int = typer.Option(2, "--threads", min=1)) -> None:
+          threads: int = typer.Option(2, "--threads", min=1),
+          ocr_pages: int = typer.Option(0, "--ocr-pages", min=0, help="Also measure OCR on this many rendered "
+                                                                         "scan pages (number error rate, s/page).")
+          ) -> None:
     """Print extraction speed on this CPU (model load separate): reports/s and characters/s."""
     from .inference.bench import run_bench
 
     run_bench(model, n_reports=reports, chars=chars, threads=threads, echo=typer.echo)
+    if ocr_pages:
+        from .inference.readers.bench import ocr_bench
+
+        for skew in (0.0, 1.0):
+            typer.echo(f"OCR, {ocr_pages} page(s), skew {skew}°: {ocr_bench(ocr_pages, 0, skew=skew)}")
 
 
 @data_app.command("export")
