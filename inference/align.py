@@ -36,7 +36,7 @@ reads differently is one decision of kind ``order``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 

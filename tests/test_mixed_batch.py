@@ -8,7 +8,6 @@ text layer give exactly the gold cells of the text version.
 """
 import json
 import os
-import shutil
 
 import pytest
 

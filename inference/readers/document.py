@@ -33,6 +33,20 @@ ROW_SEP = "\n"  # after each table row / each line
 PAGE_BREAK = "\f"  # a line holding only a form feed marks a page break (PDF, TIFF)
 
 
+def join_row(cells: list[tuple[str, list[int]]]) -> tuple[str, list[int]] | None:
+    """One table row as text: cells (text, source offsets) joined by CELL_SEP; None if all blank."""
+    if not any(t for t, _ in cells):
+        return None
+    text, offs = "", []
+    for k, (t, o) in enumerate(cells):
+        if k:
+            text += CELL_SEP
+            offs.append(-1)
+        text += t
+        offs += o
+    return text, offs
+
+
 def is_cjk(c: str) -> bool:
     """A CJK ideograph, radical, full-width form or CJK punctuation (text where spaces are not word breaks)."""
     return ("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef"

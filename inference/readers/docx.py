@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .document import CELL_SEP, ROW_SEP, Document, ReaderError, TextBuilder
+from .document import ROW_SEP, Document, ReaderError, TextBuilder, join_row
 from .document import is_cjk as _cjk
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -95,14 +95,9 @@ class _Walker:
             grid.append(row)
         for row in grid:
             cells = [row.get(c, ("", [])) for c in range(width)]
-            if not any(t for t, _ in cells):
-                continue
-            text, offs = "", []
-            for k, (t, o) in enumerate(cells):
-                if k:
-                    text += CELL_SEP; offs.append(-1)
-                text += t; offs += o
-            self.lines.append((text, offs))
+            line = join_row(cells)
+            if line is not None:
+                self.lines.append(line)
 
 
 def _strip(text: str, offs: list[int]) -> tuple[str, list[int]]:

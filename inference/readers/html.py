@@ -19,10 +19,9 @@ entity or markup it came from) for characters written as entities.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from pathlib import Path
 
-from .document import CELL_SEP, ROW_SEP, Document, ReaderError, TextBuilder
+from .document import ROW_SEP, Document, ReaderError, TextBuilder, join_row
 from .document import is_cjk as _cjk
 from .text import decode_bytes
 
@@ -194,14 +193,9 @@ class _Reader:
         columns = sorted({c for _, c in grid})  # a column no cell starts in is an artefact of spans: dropped
         for r in range(len(rows)):
             cells = [grid.get((r, c), ("", [])) for c in columns]
-            if not any(t for t, _ in cells):
-                continue
-            text, offs = "", []
-            for k, (t, o) in enumerate(cells):
-                if k:
-                    text += CELL_SEP; offs.append(-1)
-                text += t; offs += o
-            self.lines.append((text, offs))
+            line = join_row(cells)
+            if line is not None:
+                self.lines.append(line)
 
 
 def _tag(el) -> str | None:
