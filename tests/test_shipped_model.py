@@ -1,0 +1,30 @@
+"""The shipped default model folder is complete and works right after install."""
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from xxgk.data.labels import labels
+from xxgk.inference.extract import default_model_dir, extract_text, load_predictor
+
+from .conftest import EXAMPLES
+
+FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "labels.json",
+         "training_config.json", "command.txt", "metrics.json", "README.md")
+
+
+def test_default_model_folder_is_complete():
+    folder = default_model_dir()
+    assert all((folder / name).is_file() for name in FILES), sorted(p.name for p in folder.iterdir())
+    assert (folder / "model.safetensors").stat().st_size < 25 * 2**20
+    assert "xxgk data synth" in (folder / "README.md").read_text(encoding="utf-8")
+    model = AutoModelForTokenClassification.from_pretrained(folder)
+    assert [model.config.id2label[i] for i in range(len(labels()))] == list(labels())
+    tok = AutoTokenizer.from_pretrained(folder)
+    assert len(tok("规范性文件125118", add_special_tokens=False)["input_ids"]) == 11
+
+
+def test_default_model_extracts_an_example_report():
+    predictor = load_predictor(None, threads=1)
+    text = sorted((EXAMPLES / "raw").glob("*.txt"))[0].read_text(encoding="utf-8")
+    result = extract_text(text, predictor)
+    record = result.record
+    assert record.template == "2019"
+    assert sum(v is not None for v in record.cells.values()) > 150
