@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from ..data.labels import OUTSIDE
+from ..models.layout import token_layout_ids, uses_layout
 from ..models.model import load_model
 from ..models.tokenizer import encode_chars
 from ..training.config import CONFIG_FILE, TrainConfig
@@ -72,6 +73,7 @@ class Predictor:
         self.cls_id, self.sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self._outside = self.labels.index(OUTSIDE)
+        self.layout = uses_layout(model)
 
     @classmethod
     def load(cls, model_dir: str | Path, *, quantize: bool = QUANTIZE_DEFAULT, threads: int | None = None,
@@ -94,8 +96,9 @@ class Predictor:
             model = quantize_int8(model)
         return cls(model, tokenizer, window=window, stride=stride, batch_size=batch_size)
 
-    def token_proba(self, ids: list[int]) -> np.ndarray:
-        """Probabilities for a token sequence of any length: (len(ids), num_labels) float32."""
+    def token_proba(self, ids: list[int], types: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities for a token sequence of any length: (len(ids), num_labels) float32.
+        ``types``: its layout ids (`xxgk.models.layout`), for a model built for them."""
         n = len(ids)
         out = np.zeros((n, len(self.labels)), dtype=np.float32)
         if n == 0:
@@ -103,12 +106,17 @@ class Predictor:
         starts = window_starts(n, self.window, self.stride)
         owned = owned_spans(starts, self.window, n)
         rows, offsets = zip(*(with_specials(ids[s:s + self.window], self.cls_id, self.sep_id) for s in starts))
+        type_rows = None
+        if types is not None:
+            type_rows = [[0] * offsets[w] + types[s:s + self.window].tolist() + [0] * (len(rows[w]) - offsets[w]
+                         - len(types[s:s + self.window])) for w, s in enumerate(starts)]
         with torch.inference_mode():
             for b in range(0, len(starts), self.batch_size):
-                batch_ids, mask = pad_batch(list(rows[b:b + self.batch_size]), self.pad_id)
-                logits = self.model(input_ids=torch.from_numpy(batch_ids), attention_mask=torch.from_numpy(mask)).logits
+                batch = pad_batch(list(rows[b:b + self.batch_size]), self.pad_id, None,
+                                  None if type_rows is None else type_rows[b:b + self.batch_size])
+                logits = self.model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits
                 probs = torch.softmax(logits.float(), dim=-1).numpy()
-                for k in range(len(batch_ids)):
+                for k in range(len(probs)):
                     w = b + k
                     lo, hi = owned[w]
                     first = offsets[w] + lo - starts[w]
@@ -136,7 +144,7 @@ class Predictor:
 
     def _read(self, text: str) -> np.ndarray:
         ids, char_of = encode_chars(self.tokenizer, text)
-        tok = self.token_proba(ids)
+        tok = self.token_proba(ids, token_layout_ids(text, char_of) if self.layout else None)
         if len(ids) == len(text) and char_of == list(range(len(text))):
             return tok
         out = self._outside_only(len(text))

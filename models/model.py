@@ -22,10 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig, PreTrainedModel
 from transformers.utils import logging as hf_logging
 
 from ..data.labels import id2label, label2id, labels
+from .layout import TYPES
 from .tokenizer import PAD, build_tokenizer, build_vocab
 
 LABELS_FILE = "labels.json"
@@ -38,7 +40,7 @@ def new_model(texts=(), *, layers: int, hidden: int, heads: int, intermediate: i
     tokenizer = build_tokenizer(build_vocab(texts, with_jieba=with_jieba), model_max_length=max_positions)
     config = BertConfig(
         vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
-        intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=1,
+        intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=TYPES,
         hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout, classifier_dropout=dropout,
         pad_token_id=tokenizer.convert_tokens_to_ids(PAD),
         num_labels=len(labels()), id2label=id2label(), label2id=label2id())
@@ -57,7 +59,26 @@ def from_base(path: str | Path):
         warnings.simplefilter("ignore")
         model = AutoModelForTokenClassification.from_pretrained(
             path, num_labels=len(labels()), id2label=id2label(), label2id=label2id(), ignore_mismatched_sizes=True)
+    widen_token_types(model)
     return model, tokenizer
+
+
+def widen_token_types(model: PreTrainedModel) -> bool:
+    """Give a checkpoint's token-type table `TYPES` rows, each a copy of its row 0, so it can take
+    layout ids (`xxgk.models.layout`) and starts out reading them as it read type 0.  A model
+    without such a table (no ``token_type_embeddings``) is left alone and fed no layout ids."""
+    embeddings = getattr(getattr(model, "base_model", None), "embeddings", None)
+    old = getattr(embeddings, "token_type_embeddings", None)
+    if old is None or old.num_embeddings >= TYPES:
+        return False
+    new = torch.nn.Embedding(TYPES, old.embedding_dim)
+    with torch.no_grad():
+        new.weight.copy_(old.weight[:1].expand(TYPES, -1))
+    embeddings.token_type_embeddings = new
+    model.config.type_vocab_size = TYPES
+    if getattr(embeddings, "token_type_ids", None) is not None:  # BERT's buffer of default zeros
+        embeddings.token_type_ids.zero_()
+    return True
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from xxgk.data.labels import OUTSIDE, labels
 from xxgk.inference.predictor import Predictor
+from xxgk.models.layout import LINES, layout_ids, uses_layout
 from xxgk.models.model import load_model, new_model, save_model
 from xxgk.models.tokenizer import UNK, build_tokenizer, build_vocab, char_table, encode_chars, is_char_tokenizer
 from xxgk.training.windows import owned_spans, window_starts
@@ -112,14 +113,16 @@ def test_windows_cover_and_owned_spans_partition(n, window, stride):
 
 
 class EchoModel(torch.nn.Module):
-    """Logits that name the input token: label ``id % L`` — so any window misalignment shows."""
+    """Logits that name the input token: label ``id % L`` (or, ``echo="types"``, its layout id) —
+    so any window misalignment shows."""
 
-    def __init__(self, config):
+    def __init__(self, config, echo="ids"):
         super().__init__()
-        self.config = config
+        self.config, self.echo = config, echo
 
-    def forward(self, input_ids, attention_mask=None):
-        logits = torch.nn.functional.one_hot(input_ids % self.config.num_labels, self.config.num_labels).float() * 20
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None):
+        x = token_type_ids if self.echo == "types" else input_ids
+        logits = torch.nn.functional.one_hot(x % self.config.num_labels, self.config.num_labels).float() * 20
         return type("Out", (), {"logits": logits})()
 
 
@@ -132,6 +135,22 @@ def test_predictor_windows_map_back_to_the_right_characters():
     assert probs.shape == (len(text), len(labels())) and probs.dtype == np.float32
     assert (probs.argmax(axis=1) == np.array(ids) % len(labels())).all()
     np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_predictor_feeds_each_window_the_layout_ids_of_its_characters():
+    model, tok = tiny()
+    assert uses_layout(model)
+    text = ("规章\t12\t\t5\n\n3\n" * 9)[:-2]
+    p = Predictor(EchoModel(model.config, echo="types"), tok, window=32, stride=20, batch_size=3)
+    assert (p.predict_proba(text).argmax(axis=1) == layout_ids(text) % len(labels())).all()
+
+
+def test_layout_ids_count_cells_after_the_label_and_lines_after_a_label_line():
+    text = "行政处罚\t1\t\t7\n| 规章 | 3 |  | 4 |\n  12 5\n\n9"
+    ids = layout_ids(text)
+    at = {ch: (int(ids[text.index(ch)]) // LINES, int(ids[text.index(ch)]) % LINES) for ch in "1734259"}
+    assert at == {"1": (1, 0), "7": (3, 0), "3": (1, 0), "4": (3, 0), "2": (0, 1), "5": (1, 1), "9": (0, 3)}
+    assert len(ids) == len(text) and layout_ids("").shape == (0,)
 
 
 def test_predictor_on_empty_short_and_long_texts(tmp_path):
@@ -151,8 +170,11 @@ def test_same_probabilities_as_one_window_when_the_text_fits():
     model, tok = tiny()
     p = Predictor(model, tok)
     text = TEXT[:30]
+    enc = tok(text, return_tensors="pt")
+    enc["token_type_ids"] = torch.zeros_like(enc["input_ids"])
+    enc["token_type_ids"][0, 1:-1] = torch.from_numpy(layout_ids(text))  # the layout ids go in as token types
     with torch.inference_mode():
-        direct = torch.softmax(model(**tok(text, return_tensors="pt")).logits[0, 1:-1], -1).numpy()
+        direct = torch.softmax(model(**enc).logits[0, 1:-1], -1).numpy()
     np.testing.assert_allclose(p.predict_proba(text), direct, atol=1e-6)
 
 

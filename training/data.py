@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data.gold import Record, record_from_json
 from ..data.labels import labels
+from ..models.layout import token_layout_ids
 from ..models.tokenizer import encode_chars, is_char_tokenizer
 from .windows import IGNORE, DocStats, table_label_mask
 
@@ -75,9 +76,9 @@ def doc_stats(ds, tokenizer) -> DocStats:
     return DocStats(lengths=lengths, table_counts=table_counts.astype(np.int64))
 
 
-def token_labels(text: str, char_labels, tokenizer, name: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Token ids and per-token labels: each token the label of its character; a character's
-    later sub-tokens (foreign tokenizers) are ignored by the loss."""
+def token_labels(text: str, char_labels, tokenizer, name: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids, per-token labels and layout ids (`xxgk.models.layout`): each token the label of
+    its character; a character's later sub-tokens (foreign tokenizers) are ignored by the loss."""
     char_labels = np.asarray(char_labels, dtype=np.int64)
     if len(char_labels) != len(text):
         raise ValueError(f"document {name!r}: {len(char_labels)} labels for {len(text)} characters")
@@ -88,7 +89,8 @@ def token_labels(text: str, char_labels, tokenizer, name: str = "") -> tuple[np.
     out = char_labels[index] if len(index) else np.zeros(0, np.int64)
     if len(index) > 1:
         out[1:][index[1:] == index[:-1]] = IGNORE
-    return np.asarray(ids, dtype=np.int32), out.astype(np.int16)  # compact: the reader caches thousands
+    types = token_layout_ids(text, char_of).astype(np.int16)  # compact: the reader caches thousands
+    return np.asarray(ids, dtype=np.int32), out.astype(np.int16), types
 
 
 class DocReader:
@@ -99,7 +101,7 @@ class DocReader:
         self.tokenizer = tokenizer
         self.get = lru_cache(maxsize=cache_size)(self._get)
 
-    def _get(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def _get(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         row = self.ds[i]
         return token_labels(row["text"], row["labels"], self.tokenizer, row["id"])
 

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from ..models.card import write_card
+from ..models.layout import uses_layout
 from ..models.model import from_base, load_model, new_model, save_model, size_summary
 from ..models.tokenizer import PAD, SPECIAL_TOKENS, UNK
 from .config import CONFIG_FILE, TrainConfig
@@ -113,17 +114,20 @@ def noise_ids(tokenizer) -> tuple[np.ndarray, np.ndarray]:
     return keep, np.flatnonzero(~keep)
 
 
-def make_batch(reader: DocReader, sampler: WindowSampler, config: TrainConfig, tokenizer, noise_rng, noise):
-    """``batch_size`` windows drawn by ``sampler``, with ``replace_rate`` noise: (ids, mask, labels, tokens)."""
+def make_batch(reader: DocReader, sampler: WindowSampler, config: TrainConfig, tokenizer, noise_rng, noise,
+               layout: bool = False):
+    """``batch_size`` windows drawn by ``sampler``, with ``replace_rate`` noise: (model inputs as tensors,
+    tokens).  Layout ids go in as ``token_type_ids`` when the model was built for them."""
     protect, pool = noise
-    rows, label_rows, n_tokens = [], [], 0
+    rows, label_rows, type_rows, n_tokens = [], [], [], 0
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
     unk_id = tokenizer.convert_tokens_to_ids(UNK) if UNK in tokenizer.get_vocab() else tokenizer.unk_token_id
     for _ in range(config.batch_size):
         doc, start = sampler.draw()
-        ids, labs = reader.get(doc)
+        ids, labs, types = reader.get(doc)
         ids = np.asarray(ids[start:start + sampler.window], dtype=np.int64)
         labs = labs[start:start + sampler.window]
+        types = types[start:start + sampler.window]
         if config.replace_rate and len(ids) and len(pool):
             hit = (noise_rng.random(len(ids)) < config.replace_rate) & ~protect[ids]
             random_ids = pool[noise_rng.integers(0, len(pool), len(ids))]
@@ -131,10 +135,11 @@ def make_batch(reader: DocReader, sampler: WindowSampler, config: TrainConfig, t
         row, off = with_specials(ids.tolist(), cls_id, sep_id)
         rows.append(row)
         label_rows.append([IGNORE] * off + labs.tolist() + [IGNORE] * (len(row) - off - len(labs)))
+        type_rows.append([0] * off + types.tolist() + [0] * (len(row) - off - len(types)))
         n_tokens += len(ids)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.convert_tokens_to_ids(PAD)
-    ids, mask, labs = pad_batch(rows, pad_id, label_rows)
-    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(labs), n_tokens
+    batch = pad_batch(rows, pad_id, label_rows, type_rows if layout else None)
+    return {k: torch.from_numpy(v) for k, v in batch.items()}, n_tokens
 
 
 def total_steps(config: TrainConfig, stats) -> int:
@@ -224,9 +229,10 @@ def setup(config: TrainConfig, command: str) -> Run:
 
 def train_step(run: Run) -> tuple[float, int]:
     """One optimiser step on a fresh batch: (loss, tokens)."""
-    ids, mask, labs, n = make_batch(run.reader, run.sampler, run.config, run.tokenizer, run.noise_rng, run.noise)
+    batch, n = make_batch(run.reader, run.sampler, run.config, run.tokenizer, run.noise_rng, run.noise,
+                          uses_layout(run.model))
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=run.config.bf16):
-        loss = run.model(input_ids=ids, attention_mask=mask, labels=labs).loss
+        loss = run.model(**batch).loss
     loss.backward()
     torch.nn.utils.clip_grad_norm_(run.model.parameters(), run.config.grad_clip)
     run.optimizer.step()

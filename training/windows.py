@@ -108,17 +108,21 @@ def with_specials(ids: list[int] | np.ndarray, cls_id: int | None, sep_id: int |
     return head + list(ids) + tail, len(head)
 
 
-def pad_batch(rows: list[list[int]], pad_id: int, label_rows: list[list[int]] | None = None):
-    """Right-pad to the longest row: (input_ids, attention_mask[, labels]) as int64 numpy arrays."""
+def pad_batch(rows: list[list[int]], pad_id: int, label_rows: list[list[int]] | None = None,
+              type_rows: list[list[int]] | None = None) -> dict[str, np.ndarray]:
+    """Right-pad to the longest row: ``input_ids``, ``attention_mask`` and, when given, ``labels``
+    (padded with `IGNORE`) and ``token_type_ids`` (layout ids, padded with 0) as int64 arrays."""
     width = max(len(r) for r in rows)
-    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for i, r in enumerate(rows):
-        ids[i, :len(r)] = r
-        mask[i, :len(r)] = 1
-    if label_rows is None:
-        return ids, mask
-    labs = np.full((len(rows), width), IGNORE, dtype=np.int64)
-    for i, r in enumerate(label_rows):
-        labs[i, :len(r)] = r
-    return ids, mask, labs
+
+    def pad(values: list[list[int]], fill: int) -> np.ndarray:
+        out = np.full((len(values), width), fill, dtype=np.int64)
+        for i, r in enumerate(values):
+            out[i, :len(r)] = r
+        return out
+
+    batch = {"input_ids": pad(rows, pad_id), "attention_mask": pad([[1] * len(r) for r in rows], 0)}
+    if label_rows is not None:
+        batch["labels"] = pad(label_rows, IGNORE)
+    if type_rows is not None:
+        batch["token_type_ids"] = pad(type_rows, 0)
+    return batch

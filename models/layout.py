@@ -1,0 +1,92 @@
+"""Layout ids: where a character sits in the table grid the text draws, as a model input.
+
+Which column a count fills is a matter of counting: the third number after a row
+label is the third column.  A small transformer over characters counts badly
+(the interim 2-layer model put most wrong values in the right row but the wrong
+column), so, like LayoutLM's box coordinates, each character gets two small
+coordinates computed from the text alone and fed as BERT's ``token_type_ids``:
+
+* ``cell`` — cell separators crossed since the last CJK character of the line (a
+  row label resets it) or the line start: a run of separators counts its tabs and
+  pipes (``\\t\\t`` = an empty cell between), or 1 for spaces only; a leading
+  run counts only its tabs and pipes (indentation is not a cell);
+* ``line`` — lines since the last line holding a CJK character (one cell per line
+  layouts: the label, a blank line, the first value …; Markdown fragments:
+  the rows under a placeholder header).
+
+Both are clipped (`CELLS`, `LINES`); ``type id = cell * LINES + line``.  Nothing
+here knows a layout, a template or a report: it is a function of the characters.
+A model whose ``type_vocab_size`` is smaller than `TYPES` (an older xxgk model, a
+foreign ``--base-model`` before `xxgk.models.model.from_base` widens it) is fed
+zeros, as it was trained.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+CELLS = 16  # columns counted: table 三 has at most 8 value columns per row after its label
+LINES = 16  # lines counted: a row of 8 cells one per line with blank lines between is 16
+TYPES = CELLS * LINES
+
+_SEP_RUN = re.compile(r"[\t |\u3000\xa0｜]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def layout_ids(text: str) -> np.ndarray:
+    """``cell * LINES + line`` per character of ``text`` (int64, same length)."""
+    out = np.zeros(len(text), dtype=np.int64)
+    line_no, since_cjk = 0, 0
+    pos = 0
+    for line in text.split("\n"):
+        has_cjk = _CJK.search(line) is not None
+        since_cjk = 0 if has_cjk else since_cjk + 1
+        line_no = min(since_cjk, LINES - 1)
+        cells = _cells(line)
+        out[pos:pos + len(line)] = cells * LINES + line_no
+        pos += len(line)
+        if pos < len(text):  # the newline itself
+            out[pos] = line_no
+            pos += 1
+    return out
+
+
+def _cells(line: str) -> np.ndarray:
+    """The ``cell`` coordinate of each character of one line (see the module docstring)."""
+    cell = np.zeros(len(line), dtype=np.int64)
+    cur, pos = 0, 0
+    for m in _SEP_RUN.finditer(line):
+        _chunk(line, pos, m.start(), cur, cell)
+        if _CJK.search(line, pos, m.start()):
+            cur = 0
+        hard = sum(m.group().count(c) for c in "\t|｜")
+        cur += hard if m.start() == 0 else max(1, hard)
+        cell[m.start():m.end()] = min(cur, CELLS - 1)
+        pos = m.end()
+    _chunk(line, pos, len(line), cur, cell)
+    return cell
+
+
+def _chunk(line: str, start: int, end: int, cur: int, cell: np.ndarray) -> None:
+    """A run of non-separators: its own count, or 0 from its last CJK character on (a label)."""
+    if start >= end:
+        return
+    last = None
+    for m in _CJK.finditer(line, start, end):
+        last = m.start()
+    if last is None:
+        cell[start:end] = min(cur, CELLS - 1)
+    else:
+        cell[start:end] = 0
+
+
+def token_layout_ids(text: str, char_of: list[int]) -> np.ndarray:
+    """Layout ids per token, for tokens mapped to characters by ``char_of`` (`encode_chars`)."""
+    ids = layout_ids(text)
+    return ids[np.asarray(char_of, dtype=np.int64)] if len(char_of) else np.zeros(0, np.int64)
+
+
+def uses_layout(model) -> bool:
+    """True when the model was built for layout ids (its token-type table has `TYPES` rows)."""
+    return getattr(getattr(model, "config", None), "type_vocab_size", 0) >= TYPES
