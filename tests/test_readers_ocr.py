@@ -92,3 +92,10 @@ def test_blank_scan_is_an_error(tmp_path):
     with pytest.raises(ReaderError) as e:
         read_document(tmp_path / "blank.png")
     assert e.value.kind == "no-text"
+
+
+def test_garbled_cell_readings_are_the_ones_read_again():
+    from xxgk.inference.readers.ocr import garbled
+
+    assert all(garbled(t) for t in ("。", "[o", "o", "l", "。[", "|"))
+    assert not any(garbled(t) for t in ("0", "12", "2192.63", "-3", "—", "/", "", "自然人", "合计", "1．属"))

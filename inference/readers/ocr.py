@@ -6,12 +6,14 @@ rules found by morphology, full-page detection + recognition with per-character 
 Per-character boxes matter: RapidOCR reads ``39 2192.63`` in one box as ``392192.63``;
 the characters' positions show the gap and ``layout`` puts the space back.  Ruled cells
 holding ink but no recognised character (detection misses lone thin digits such as
-``1``) are recognised again on their own.
+``1``) or only a garbled short reading (a lone ``0`` read as ``。``) are recognised
+again on their own.
 
 The engine is loaded once per process, on first use (about 1 s).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .document import PAGE_BREAK, ROW_SEP, Document, ReaderError, TextBuilder, is_cjk
@@ -169,11 +171,24 @@ def _half(ch: str) -> str:
     return ch
 
 
+_NUMBER = re.compile(r"^[-+]?\d[\d,.]*%?$")
+
+
+def garbled(text: str) -> bool:
+    """A short cell text that is neither a number nor words (``。``, ``[o``, ``l``): what a lone
+    ``0`` or ``1`` in a table cell often comes back as from a full-page read."""
+    text = text.strip()
+    words = any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)  # ideographs
+    return 0 < len(text) <= 3 and not _NUMBER.match(text) and not words \
+        and text not in ("-", "—", "/", "－", "／", "——")
+
+
 def _recover_cells(rgb, gray, glyphs: list[Glyph], segs, unit: float) -> list[Glyph]:
-    """Recognise, one by one, ruled cells that hold ink but no recognised character."""
+    """Recognise again, one by one, ruled cells that hold ink but no recognised character, or only a
+    `garbled` reading; a garbled reading is replaced only by a number read with confidence."""
     import numpy as np
 
-    found = []
+    found, dropped = [], set()
     pad = max(2, int(1.5 * unit))
     for grid in find_grids(segs, unit):
         for i in range(len(grid.xs) - 1):
@@ -182,7 +197,9 @@ def _recover_cells(rgb, gray, glyphs: list[Glyph], segs, unit: float) -> list[Gl
                 y0, y1 = int(grid.ys[j]) + pad, int(grid.ys[j + 1]) - pad
                 if x1 - x0 < 4 or y1 - y0 < 4:
                     continue
-                if any(x0 <= g.cx <= x1 and y0 <= g.cy <= y1 for g in glyphs):
+                inside = [k for k, g in enumerate(glyphs)  # by the cell's full extent: a stray "[" on its rule
+                          if grid.xs[i] <= g.cx < grid.xs[i + 1] and grid.ys[j] <= g.cy < grid.ys[j + 1]]
+                if inside and not garbled("".join(glyphs[k].ch for k in inside)):
                     continue
                 ink = np.argwhere(gray[y0:y1, x0:x1] < 128)
                 if len(ink) < 4:
@@ -194,11 +211,15 @@ def _recover_cells(rgb, gray, glyphs: list[Glyph], segs, unit: float) -> list[Gl
                 cy0, cy1 = max(0, y0 + iy0 - m), min(gray.shape[0], y0 + iy1 + m + 1)
                 cx0, cx1 = max(0, x0 + ix0 - m), min(gray.shape[1], x0 + ix1 + m + 1)
                 result, _ = engine()(rgb[cy0:cy1, cx0:cx1], use_det=False, use_cls=False, use_rec=True)
-                if result and result[0][0].strip() and result[0][1] >= TEXT_SCORE:
-                    text = result[0][0].strip()
-                    box = (float(x0 + ix0), float(y0 + iy0), float(x0 + ix1 + 1), float(y0 + iy1 + 1))
-                    found += _spread(text, box, 100000 + len(found))
-    return found
+                if not (result and result[0][0].strip() and result[0][1] >= TEXT_SCORE):
+                    continue
+                text = "".join(map(_half, result[0][0].strip()))
+                if inside and not _NUMBER.match(text):
+                    continue  # keep the first reading: the re-read is no better
+                dropped.update(inside)
+                box = (float(x0 + ix0), float(y0 + iy0), float(x0 + ix1 + 1), float(y0 + iy1 + 1))
+                found += _spread(text, box, 100000 + len(found))
+    return [g for k, g in enumerate(glyphs) if k not in dropped] + found
 
 
 def ocr_image(img, unit: float) -> tuple[list[Glyph], list[tuple[float, float, float, float]], float]:
@@ -211,7 +232,7 @@ def ocr_image(img, unit: float) -> tuple[list[Glyph], list[tuple[float, float, f
     rgb = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
     segs = find_rules(gray, unit)
     glyphs = recognise(rgb, _ink(gray) > 0)
-    glyphs += _recover_cells(rgb, gray, glyphs, segs, unit)
+    glyphs = _recover_cells(rgb, gray, glyphs, segs, unit)
     return glyphs, segs, skew
 
 
