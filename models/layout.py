@@ -14,8 +14,14 @@ coordinates computed from the text alone and fed as BERT's ``token_type_ids``:
   layouts: the label, a blank line, the first value …; Markdown fragments:
   the rows under a placeholder header).
 
-Both are clipped (`CELLS`, `LINES`); ``type id = cell * LINES + line``.  Nothing
-here knows a layout, a template or a report: it is a function of the characters.
+* ``around`` — the kinds (digit, white space or cell separator, other) of the
+  characters before and after: where a number starts and ends.  Measured: from
+  scratch, the model had not learnt by 3,000 steps that a digit after a blank
+  starts a value (``534`` read as ``5|3|4`` or ``53|4`` half the time); with its
+  neighbours' kinds as an input that is a lookup.
+
+Clipped (`CELLS`, `LINES`), ``type id = (cell * LINES + line) * 9 + around``.
+Nothing here knows a layout, a template or a report: it is a function of the characters.
 A model whose ``type_vocab_size`` is smaller than `TYPES` (an older xxgk model, a
 foreign ``--base-model`` before `xxgk.models.model.from_base` widens it) is fed
 zeros, as it was trained.
@@ -28,14 +34,35 @@ import numpy as np
 
 CELLS = 16  # columns counted: table 三 has at most 8 value columns per row after its label
 LINES = 16  # lines counted: a row of 8 cells one per line with blank lines between is 16
-TYPES = CELLS * LINES
+KINDS = 3  # digit, blank/separator, other — for the characters before and after
+TYPES = CELLS * LINES * KINDS * KINDS
 
 _SEP_RUN = re.compile(r"[\t |\u3000\xa0｜]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def layout_ids(text: str) -> np.ndarray:
-    """``cell * LINES + line`` per character of ``text`` (int64, same length)."""
+    """``(cell * LINES + line) * 9 + before * 3 + after`` per character of ``text`` (int64, same length)."""
+    grid = grid_ids(text)
+    kind = char_kinds(text)
+    before = np.concatenate([[1], kind[:-1]]) if len(text) else kind
+    after = np.concatenate([kind[1:], [1]]) if len(text) else kind
+    return (grid * KINDS + before) * KINDS + after
+
+
+def char_kinds(text: str) -> np.ndarray:
+    """0 digit (ASCII or full-width), 1 white space or a cell separator (``|``), 2 anything else."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    digit = ((points >= 48) & (points <= 57)) | ((points >= 0xFF10) & (points <= 0xFF19))
+    blank = np.isin(points, _BLANKS)
+    return np.where(digit, 0, np.where(blank, 1, 2)).astype(np.int64)
+
+
+_BLANKS = np.array([ord(c) for c in " \t\n\r\f\v\u3000\xa0|｜"], dtype=np.uint32)
+
+
+def grid_ids(text: str) -> np.ndarray:
+    """``cell * LINES + line`` per character of ``text`` (see the module docstring)."""
     out = np.zeros(len(text), dtype=np.int64)
     line_no, since_cjk = 0, 0
     pos = 0

@@ -8,7 +8,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from xxgk.data.labels import OUTSIDE, labels
 from xxgk.inference.predictor import Predictor
-from xxgk.models.layout import LINES, layout_ids, uses_layout
+from xxgk.models.layout import KINDS, LINES, grid_ids, layout_ids, uses_layout
 from xxgk.models.model import load_model, new_model, save_model
 from xxgk.models.tokenizer import UNK, build_tokenizer, build_vocab, char_table, encode_chars, is_char_tokenizer
 from xxgk.training.windows import owned_spans, window_starts
@@ -147,10 +147,18 @@ def test_predictor_feeds_each_window_the_layout_ids_of_its_characters():
 
 def test_layout_ids_count_cells_after_the_label_and_lines_after_a_label_line():
     text = "行政处罚\t1\t\t7\n| 规章 | 3 |  | 4 |\n  12 5\n\n9"
-    ids = layout_ids(text)
+    ids = grid_ids(text)
     at = {ch: (int(ids[text.index(ch)]) // LINES, int(ids[text.index(ch)]) % LINES) for ch in "1734259"}
     assert at == {"1": (1, 0), "7": (3, 0), "3": (1, 0), "4": (3, 0), "2": (0, 1), "5": (1, 1), "9": (0, 3)}
     assert len(ids) == len(text) and layout_ids("").shape == (0,)
+
+
+def test_layout_ids_tell_where_a_number_starts_and_ends():
+    text = "行政处罚 534\t12"
+    kinds = [int(i) % (KINDS * KINDS) for i in layout_ids(text)]  # before * 3 + after
+    digit, blank, other = 0, 1, 2
+    assert kinds[5:8] == [blank * 3 + digit, digit * 3 + digit, digit * 3 + blank]  # 5 3 4
+    assert kinds[9] == blank * 3 + digit and kinds[10] == digit * 3 + blank  # 1 2, the end of the text is blank
 
 
 def test_predictor_on_empty_short_and_long_texts(tmp_path):

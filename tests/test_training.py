@@ -12,6 +12,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from xxgk.data.gold import Record
 from xxgk.data.labels import Span, label2id, labels, spans_to_tags
+from xxgk.models.layout import layout_ids
 from xxgk.data.schema import get_template
 from xxgk.inference.predictor import Predictor
 from xxgk.training.config import TrainConfig, load_config
@@ -118,8 +119,11 @@ def test_tiny_model_overfits_and_predicts_the_same_after_reload(trained, corpus)
     predictors = [Predictor.load(folder, quantize=False), Predictor.load(folder, quantize=True)]
     for r in gold_rows(corpus):
         gold = [labels()[i] for i in r["labels"]]
+        enc = tok(r["text"], return_tensors="pt")
+        types = torch.zeros_like(enc["input_ids"])  # the layout ids go in as token types
+        types[0, 1:-1] = torch.from_numpy(layout_ids(r["text"]))
         with torch.inference_mode():
-            hf_ids = hf(**tok(r["text"], return_tensors="pt")).logits[0, 1:-1].argmax(-1).tolist()
+            hf_ids = hf(**enc, token_type_ids=types).logits[0, 1:-1].argmax(-1).tolist()
         assert [labels()[i] for i in hf_ids] == gold
         for p in predictors:
             assert p.predict(r["text"]) == gold
