@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .layout import TYPES
+
 CARD_FILE = "README.md"
 
 
@@ -30,7 +32,9 @@ def card_text(*, config: dict[str, Any], metrics: dict[str, Any], data: dict[str
              "that tags the section headings, row/column labels and values of 政府信息公开工作年度报告; "
              "`xxgk.inference.decode` turns the tags into the template's cells. "
              "Load it with `xxgk.inference.predictor.Predictor.load(folder)` or with "
-             "`AutoModelForTokenClassification` / `AutoTokenizer` (label maps are in `config.json`).", "",
+             "`AutoModelForTokenClassification` / `AutoTokenizer` (label maps are in `config.json`); "
+             f"a model with `type_vocab_size` {TYPES} reads layout ids as its `token_type_ids` — compute them with "
+             "`xxgk.models.layout.layout_ids(text)` (0 for [CLS]/[SEP]); `Predictor` does this for you.", "",
              "## Training", "",
              f"- Origin: {data.get('origin', '?')}.",
              f"- Corpus: `{data.get('corpus', '?')}` (fingerprint `{data.get('fingerprint')}`), "
