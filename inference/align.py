@@ -68,6 +68,9 @@ class AlignConfig:
     anchor: bool = False
     # Probability floor inside logarithms (a span read as a value with p = 1 has p(drop) = 0).
     floor: float = 1e-6
+    # Cut value spans where the model says a value starts and give each span its most probable
+    # cell (`resegment`) before aligning: the argmax cuts a number where its digits' cells differ.
+    resegment: bool = True
 
 
 @dataclass
@@ -211,11 +214,54 @@ def _cells(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Any]:
     return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
 
 
+@cache
+def _value_label_ids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(B- ids, I- ids) of every ``V:`` field, aligned by field, and a mask of all value labels."""
+    names, index = label_names(), label2id()
+    fields = [n[4:] for n in names if n.startswith("B-V:")]
+    b = np.array([index[f"B-V:{f}"] for f in fields])
+    i = np.array([index[f"I-V:{f}"] for f in fields])
+    mask = np.zeros(len(names), dtype=bool)
+    mask[b], mask[i] = True, True
+    return b, i, mask
+
+
+def resegment(probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Value spans cut by where values start, then each given one cell.
+
+    The argmax splits a number wherever its characters' most probable *cells* differ
+    (``473`` read ``4`` B-row-a, ``73`` I-row-b, when the model hesitates between two
+    rows): which characters are values stays the argmax's, but inside a run of value
+    characters a new value starts only where the model's mass on "a value starts here"
+    (Σ of every B-V) exceeds "it goes on" (Σ of every I-V) — how run-together cells
+    (``125118``) are split — and each span's cell is the most probable over all its
+    characters (Σ of B-V:f + I-V:f).  The order alignment then places the spans.
+    """
+    b, i, mask = _value_label_ids()
+    ids = np.asarray(ids).copy()
+    is_value = mask[ids]
+    if not is_value.any():
+        return ids
+    starts_mass, goes_on = probs[:, b].sum(axis=1), probs[:, i].sum(axis=1)
+    n, k = len(ids), 0
+    while k < n:
+        if not is_value[k]:
+            k += 1
+            continue
+        end = k + 1
+        while end < n and is_value[end] and starts_mass[end] <= goes_on[end]:
+            end += 1
+        f = int((probs[k:end, b] + probs[k:end, i]).sum(axis=0).argmax())
+        ids[k], ids[k + 1:end] = b[f], i[f]
+        k = end
+    return ids
+
+
 def align(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
           config: AlignConfig | None = None) -> Alignment:
     """Re-read the value spans of the argmax reading ``ids`` in template order (module docstring)."""
     config = config or AlignConfig()
-    first = np.asarray(ids)
+    first = resegment(probs, ids) if config.resegment else np.asarray(ids)
     ids = first.copy()
     decisions: list[dict[str, Any]] = []
     owner: dict[str, int] = {}  # field -> decision that moved a span to or from it

@@ -120,7 +120,8 @@ def detect(text: str) -> str | None:
 @dataclass(frozen=True)
 class RegionConfig:
     head: int = 600  # the title and first lines: year, agency, heading 一
-    context: int = 256  # characters kept around each line of interest: the model reads labels there
+    context: int = 256  # characters kept around each table line: the model reads labels there
+    heading_context: int = 48  # around a heading line that is not a table line: its own words suffice
     max_share: float = 0.8  # regions covering more than this of the text: read it all
     prose: int = 60  # a longer line with Chinese punctuation is prose, unless it names a table label
 
@@ -144,8 +145,13 @@ def model_regions(text: str, config: RegionConfig = RegionConfig()) -> list[tupl
             continue
         prose = len(s) > config.prose and ("。" in s or "，" in s)
         tabular = bool(_DIGIT.search(s)) and not prose
-        if tabular or _HEADING.match(line) or any(w in s for w in TABLE_WORDS):
-            keep.append((max(0, start - config.context), min(len(text), start + len(line) + config.context)))
+        if tabular or any(w in s for w in TABLE_WORDS):
+            margin = config.context
+        elif _HEADING.match(line):
+            margin = config.heading_context
+        else:
+            continue
+        keep.append((max(0, start - margin), min(len(text), start + len(line) + margin)))
     merged: list[tuple[int, int]] = []
     for a, b in sorted(keep):
         if merged and a <= merged[-1][1]:

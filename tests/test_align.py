@@ -225,3 +225,36 @@ def test_batch_model_alone_is_the_argmax_reading(tmp_path):
     assert not [d for d in read["alone"]["decisions"] if d["kind"] == "order"]
     assert read["default"]["cells"]["t3.granted.commercial"] == 2 and read["default"]["model"]["align"]
     assert read["align"]["cells"]["t3.granted.commercial"] == 2
+
+
+def _mix(n: int, rows: list[dict[str, float]]) -> np.ndarray:
+    """Per-character probabilities from {label: p} dicts, the rest spread evenly."""
+    probs = np.zeros((n, len(L)), dtype=np.float32)
+    for k, row in enumerate(rows):
+        rest = (1 - sum(row.values())) / (len(L) - len(row))
+        probs[k] = rest
+        for name, p in row.items():
+            probs[k, L[name]] = p
+    return probs
+
+
+def test_resegment_keeps_a_number_whole_when_only_its_cell_is_in_doubt():
+    from xxgk.inference.align import resegment
+
+    a, b = "t2.other_services.prev_items", "t2.penalty.prev_items"
+    probs = _mix(3, [{f"B-V:{a}": 0.45, f"B-V:{b}": 0.3, f"I-V:{b}": 0.1},  # 4
+                     {f"I-V:{b}": 0.4, f"I-V:{a}": 0.35, f"B-V:{a}": 0.1},  # 7: argmax another row's I-
+                     {f"I-V:{b}": 0.4, f"I-V:{a}": 0.3, f"B-V:{b}": 0.1}])  # 3
+    ids = argmax_ids(probs)
+    assert len({int(i) for i in ids[1:]} | {int(ids[0])}) == 2  # the argmax reads 4 | 73
+    names = [list(L)[i] for i in resegment(probs, ids)]
+    assert names == [f"B-V:{b}", f"I-V:{b}", f"I-V:{b}"]  # one value, in the cell with most mass (1.3 vs 1.2)
+
+
+def test_resegment_still_splits_run_together_cells_where_values_start():
+    from xxgk.inference.align import resegment
+
+    f1, f2, f3 = "t2.normative.new_made", "t2.normative.new_published", "t2.normative.total_published"
+    tags = [f"B-V:{f1}", f"I-V:{f1}", f"B-V:{f2}", f"B-V:{f3}", f"I-V:{f3}", f"I-V:{f3}"]  # 12 5 118
+    probs = _mix(6, [{t: 0.9} for t in tags])
+    assert [list(L)[i] for i in resegment(probs, argmax_ids(probs))] == tags
