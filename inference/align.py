@@ -71,6 +71,10 @@ class AlignConfig:
     # Cut value spans where the model says a value starts and give each span its most probable
     # cell (`resegment`) before aligning: the argmax cuts a number where its digits' cells differ.
     resegment: bool = True
+    # A character whose value labels together have at least this probability is read as part of
+    # a value even when "O" is its single most probable label (None: the argmax decides).
+    # Measured on 100 test reports at step 1000: 0.5 and 0.3 gave +0.03 / +0.02 pt cells (noise).
+    value_mass: float | None = None
 
 
 @dataclass
@@ -226,7 +230,7 @@ def _value_label_ids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return b, i, mask
 
 
-def resegment(probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def resegment(probs: np.ndarray, ids: np.ndarray, value_mass: float | None = None) -> np.ndarray:
     """Value spans cut by where values start, then each given one cell.
 
     The argmax splits a number wherever its characters' most probable *cells* differ
@@ -240,6 +244,8 @@ def resegment(probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     b, i, mask = _value_label_ids()
     ids = np.asarray(ids).copy()
     is_value = mask[ids]
+    if value_mass is not None:
+        is_value = is_value | (probs[:, mask].sum(axis=1) >= value_mass)
     if not is_value.any():
         return ids
     starts_mass, goes_on = probs[:, b].sum(axis=1), probs[:, i].sum(axis=1)
@@ -261,7 +267,7 @@ def align(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
           config: AlignConfig | None = None) -> Alignment:
     """Re-read the value spans of the argmax reading ``ids`` in template order (module docstring)."""
     config = config or AlignConfig()
-    first = resegment(probs, ids) if config.resegment else np.asarray(ids)
+    first = resegment(probs, ids, config.value_mass) if config.resegment else np.asarray(ids)
     ids = first.copy()
     decisions: list[dict[str, Any]] = []
     owner: dict[str, int] = {}  # field -> decision that moved a span to or from it
