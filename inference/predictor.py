@@ -107,9 +107,9 @@ class Predictor:
         owned = owned_spans(starts, self.window, n)
         rows, offsets = zip(*(with_specials(ids[s:s + self.window], self.cls_id, self.sep_id) for s in starts))
         type_rows = None
-        if types is not None:
-            type_rows = [[0] * offsets[w] + types[s:s + self.window].tolist() + [0] * (len(rows[w]) - offsets[w]
-                         - len(types[s:s + self.window])) for w, s in enumerate(starts)]
+        if types is not None:  # [CLS]/[SEP] read as layout id 0
+            zero_cls, zero_sep = (None if t is None else 0 for t in (self.cls_id, self.sep_id))
+            type_rows = [with_specials(types[s:s + self.window], zero_cls, zero_sep)[0] for s in starts]
         with torch.inference_mode():
             for b in range(0, len(starts), self.batch_size):
                 batch = pad_batch(list(rows[b:b + self.batch_size]), self.pad_id, None,

@@ -84,28 +84,17 @@ def _cells(line: str) -> np.ndarray:
     cell = np.zeros(len(line), dtype=np.int64)
     cur, pos = 0, 0
     for m in _SEP_RUN.finditer(line):
-        _chunk(line, pos, m.start(), cur, cell)
-        if _CJK.search(line, pos, m.start()):
+        if _CJK.search(line, pos, m.start()):  # a label: it and the cells after it count from 0
             cur = 0
+        else:
+            cell[pos:m.start()] = min(cur, CELLS - 1)
         hard = sum(m.group().count(c) for c in "\t|｜")
         cur += hard if m.start() == 0 else max(1, hard)
         cell[m.start():m.end()] = min(cur, CELLS - 1)
         pos = m.end()
-    _chunk(line, pos, len(line), cur, cell)
+    if not _CJK.search(line, pos):
+        cell[pos:] = min(cur, CELLS - 1)
     return cell
-
-
-def _chunk(line: str, start: int, end: int, cur: int, cell: np.ndarray) -> None:
-    """A run of non-separators: its own count, or 0 from its last CJK character on (a label)."""
-    if start >= end:
-        return
-    last = None
-    for m in _CJK.finditer(line, start, end):
-        last = m.start()
-    if last is None:
-        cell[start:end] = min(cur, CELLS - 1)
-    else:
-        cell[start:end] = 0
 
 
 def token_layout_ids(text: str, char_of: list[int]) -> np.ndarray:

@@ -7,12 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from xxgk.data.labels import Span, label2id, spans_to_tags
+from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import get_template
 from xxgk.inference.align import AlignConfig, align, viterbi
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import argmax_ids, decode
 from xxgk.inference.extract import run_batch
+
+from .conftest import one_hot
 
 L = label2id()
 
@@ -34,13 +36,6 @@ def render(cells: dict, template: str = "2019", noise: dict[str, str] | None = N
                         text += str(cells[f])
                 text += "\n" + (noise or {}).get(f"{table.key}.{row.key}", "")
     return text, spans
-
-
-def one_hot(text: str, spans: list[Span], p: float = 0.999) -> np.ndarray:
-    probs = np.full((len(text), len(L)), (1 - p) / (len(L) - 1), dtype=np.float32)
-    for i, tag in enumerate(spans_to_tags(len(text), spans)):
-        probs[i, L[tag]] = p
-    return probs
 
 
 def reread(probs: np.ndarray, span: Span, readings: dict[str, float]) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xxgk.data.labels import Span, label2id, spans_to_tags
+from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS, get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import NoTemplateError, decode, parse_amount, parse_count, parse_value, parse_year
+
+from .conftest import one_hot
 
 L = label2id()
 
@@ -49,13 +51,6 @@ def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=
             spans.append(Span(len(text), len(text) + len(s), tag))
         text += s
     return text, spans
-
-
-def one_hot(text: str, spans: list[Span], p: float = 0.999) -> np.ndarray:
-    probs = np.full((len(text), len(L)), (1 - p) / (len(L) - 1), dtype=np.float32)
-    for i, tag in enumerate(spans_to_tags(len(text), spans)):
-        probs[i, L[tag]] = p
-    return probs
 
 
 def unsure(probs: np.ndarray, i: int, first: str, second: str, p_first: float) -> None:

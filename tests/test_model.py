@@ -156,7 +156,7 @@ def test_layout_ids_count_cells_after_the_label_and_lines_after_a_label_line():
 def test_layout_ids_tell_where_a_number_starts_and_ends():
     text = "行政处罚 534\t12"
     kinds = [int(i) % (KINDS * KINDS) for i in layout_ids(text)]  # before * 3 + after
-    digit, blank, other = 0, 1, 2
+    digit, blank = 0, 1
     assert kinds[5:8] == [blank * 3 + digit, digit * 3 + digit, digit * 3 + blank]  # 5 3 4
     assert kinds[9] == blank * 3 + digit and kinds[10] == digit * 3 + blank  # 1 2, the end of the text is blank
 
