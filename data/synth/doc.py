@@ -11,6 +11,7 @@ Council's Word form lays them out; every layout is a different way of reading it
 """
 from __future__ import annotations
 
+import random
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -163,6 +164,30 @@ def word_cells(grid: Grid) -> list[list[Cell | None]]:
 def expanded(grid: Grid) -> list[list[Cell | None]]:
     """Every grid position; a spanned cell at its origin, None elsewhere (the HTML text form)."""
     return [[cell if origin else None for cell, origin in row] for row in grid.matrix()]
+
+
+def collapse_covered(row: list[Cell | None], rng: random.Random, p: float) -> list[Cell | None]:
+    """Drop some covered positions (None) at the row start or right after a label, as PDF and
+    Markdown converters do: ``label\t\t0`` for a label merged over three columns, one
+    leading tab where the grid has two.  Blank value cells are never dropped."""
+    if p <= 0:
+        return row
+    out: list[Cell | None] = []
+    i = 0
+    while i < len(row):
+        j = i
+        while j < len(row) and row[j] is None:
+            j += 1
+        if j > i and (i == 0 or (out and out[-1] is not None and out[-1].role == "label")) \
+                and rng.random() < p:
+            keep = rng.randint(0, j - i - 1)
+            out.extend([None] * keep)
+        else:
+            out.extend(row[i:j])
+        if j < len(row):
+            out.append(row[j])
+        i = j + 1
+    return out
 
 
 def wrap_pieces(pieces: list[Piece], width: int, sep: str = "\n") -> list[Piece]:

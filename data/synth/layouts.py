@@ -10,7 +10,7 @@ import random
 from typing import Callable
 
 from ..labels import Span
-from .doc import Block, Cell, Doc, Grid, Out, Piece, expanded, insert_every, width, word_cells, wrap_pieces
+from .doc import Block, Cell, Doc, Grid, Out, Piece, collapse_covered, expanded, insert_every, width, word_cells, wrap_pieces
 
 Rendered = tuple[str, list[Span]]
 TableWriter = Callable[[Out, Grid], None]
@@ -141,6 +141,7 @@ def pdf_rows(doc: Doc, rng: random.Random) -> Rendered:
     p_spread = rng.choice([0.0, 0.5, 1.0])
     p_continue = rng.choice([0.0, 0.3, 0.6])
     row_gap = rng.choice([0.0, 0.0, 0.1])
+    p_collapse = rng.choice([0.0, 0.0, 0.5, 1.0])  # converters drop some merged-over cells
 
     def label(cell: Cell, text: str) -> str:
         if cell.rowspan == 1 and len(text) <= 4 and cell.row <= 2 and rng.random() < p_spread:
@@ -151,6 +152,7 @@ def pdf_rows(doc: Doc, rng: random.Random) -> Rendered:
 
     def table(out: Out, grid: Grid) -> None:
         for row in expanded(grid):
+            row = collapse_covered(row, rng, p_collapse)
             carry: list[tuple[int, Piece]] = []
             for i, cell in enumerate(row):
                 if i:
@@ -166,7 +168,7 @@ def pdf_rows(doc: Doc, rng: random.Random) -> Rendered:
             for i, rest in carry:  # the rest of a wrapped label, on a line of its own after a blank line
                 out.add("\n" + "\t" * i)
                 out.pieces([rest])
-                out.add("\t" * (grid.ncols - i - 1) + "\n")
+                out.add("\t" * (len(row) - i - 1) + "\n")
         out.add("\n")
 
     out = Out()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import random
 
-from .doc import Doc, Grid, Out, Piece, expanded, word_cells, wrap_pieces
+from .doc import Doc, Grid, Out, Piece, collapse_covered, expanded, word_cells, wrap_pieces
 from .layouts import Rendered, TableWriter, cell_pieces, prose
 
 PROVINCE_ABBR = "冀晋辽吉苏浙皖闽赣鲁豫鄂湘粤琼川黔滇陕甘青"
@@ -124,8 +124,10 @@ def md_fragments(doc: Doc, rng: random.Random) -> Rendered:
             if rng.random() < 0.5:
                 _dummy(out, rng)
 
+    p_collapse = rng.choice([0.0, 0.0, 0.5])  # converters drop some merged-over cells
+
     def markdown_table(out: Out, grid: Grid) -> None:
-        rows = [[cell_pieces(c) for c in row] for row in expanded(grid)]
+        rows = [[cell_pieces(c) for c in collapse_covered(row, rng, p_collapse)] for row in expanded(grid)]
         _md_row(out, rows[0])
         _md_rule(out, grid.ncols)
         for row in rows[1:]:
