@@ -125,7 +125,8 @@ def test_confident_value_out_of_order_keeps_the_tables_argmax():
     reread(probs, spans[-1], {"V:t4.review.upheld": 0.95, "V:t4.review.corrected": 0.04, "O": 0.01})
     reread(probs, span_of(spans, "t3.granted.commercial"),
            {"V:t3.granted.natural_person": 0.5, "V:t3.granted.commercial": 0.45, "O": 0.05})
-    ext = decode(text, probs, arbitrate=False, align=True)
+    guarded = replace(ArbitrationConfig(), align=AlignConfig(confident=0.9))
+    ext = decode(text, probs, arbitrate=False, align=True, config=guarded)
     kept = [d for d in order_decisions(ext) if not d["changed"]]
     assert [d["table"] for d in kept] == ["t4"] and "kept" in kept[0]["reason"]
     assert kept[0]["spans"] == [[spans[-1].start, spans[-1].end]]  # the confident span order would drop
@@ -134,8 +135,25 @@ def test_confident_value_out_of_order_keeps_the_tables_argmax():
     assert ext.record.cells["t3.granted.commercial"] == 2
     # anchor=True pins the confident spans instead; their own order is broken, so t4 is kept just the same
     anchored = decode(text, probs, arbitrate=False, align=True,
-                      config=replace(ArbitrationConfig(), align=AlignConfig(anchor=True)))
+                      config=replace(ArbitrationConfig(), align=AlignConfig(confident=0.9, anchor=True)))
     assert anchored.record.cells == ext.record.cells
+
+
+def test_lost_count_is_filled_in_order():
+    """Table 三's last row read surely as values but as its first row again (its true cells p 0.005,
+    below `min_prob`, so unranked — a Markdown fragment far from its labels): the order places it
+    in the row the model gave the most of what is left; without `fill` it is dropped."""
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    cols = ("natural_person", "commercial", "total")
+    for col in cols:
+        reread(probs, span_of(spans, f"t3.total.{col}"),
+               {f"V:t3.new_received.{col}": 0.994, f"V:t3.total.{col}": 0.005, "O": 0.001})
+    filled = decode(text, probs, arbitrate=False, align=True)
+    assert {f: filled.record.cells[f] for f in CELLS} == CELLS
+    unranked = decode(text, probs, arbitrate=False, align=True,
+                      config=replace(ArbitrationConfig(), align=AlignConfig(fill=None)))
+    assert [unranked.record.cells[f"t3.total.{col}"] for col in cols] == [None, None, None]
 
 
 def test_page_number_out_of_order_is_dropped():
