@@ -26,6 +26,12 @@ only the form tells ``0|0`` from ``00|blank``).  Soft, not hard:
 
 Uncertain places ("sites") are independent unless they share a field or a
 check; coupled sites are searched together with a small beam.
+
+Run-together rows of table 三 come first (`split_rows`, ``split.py``): there the
+model hesitates on every digit, character-by-character alternatives never hold
+the whole right cut, and a report read that badly breaks its column sums whatever
+one row says — so each such row is decided on its own row sum (R3) among whole-row
+cuts, and recorded as a ``split`` decision.
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
 from .decode import SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_label_mask
+from .split import first_logp, row_cuts, row_regions
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,23 @@ class ArbitrationConfig:
     # Two independent equations agreeing on one number is strong evidence; one is not
     # (a wrong total looks the same), and a missed 0 leaves no trace in any sum.
     missed_min_checks: int = 2
+    # Whole-row readings of run-together table-三 rows (``split.py``): off leaves only the
+    # character-by-character alternatives.
+    split: bool = True
+    # A digit inside a run is a possible cut point when the model gives "a value starts here" at
+    # least this share of the start/continue mass; elsewhere the digits stay together.
+    split_min: float = 0.1
+    # Cut points per row at most (the most probable): C(12, 6) = 924 cuts of a 7-cell row.
+    split_max_cuts: int = 12
+    # Whole-row readings kept per row and cell count: the most probable, and the most probable
+    # that add up across the row.
+    split_readings: int = 16
+    # Evidence of a row reading whose values add up (R3), in nats: a true reading adds up in about
+    # 9 rows of 10 (reports break their own sums), a wrong cut of the digits by chance in about
+    # 1 in 100 — ln(0.9 / 0.01).  It must outweigh the model's doubt about the cut points.
+    split_match_gain: float = math.log(90)
+    # Weight of the model's cell probabilities in a row reading's score (its cut decisions weigh 1).
+    split_column_weight: float = 0.1
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -198,12 +222,18 @@ def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config:
         beam.sort(key=lambda r: (-r[0], r[1]))
         beam = beam[:config.max_site_readings]
     first_labels = tuple(int(ids[p]) for p in site.positions)
-    beam = [(0.0, first_labels)] + [r for r in beam if r[1] != first_labels]
+    add_readings(site, text, probs, ids, [(0.0, first_labels)] + [r for r in beam if r[1] != first_labels])
+
+
+def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
+                 readings: list[tuple[float, tuple[int, ...]]]) -> None:
+    """Read each ``(gain, labels at site.positions)`` into the site's readings (the first is the
+    model's own); a reading giving the same values as an earlier one is left out."""
     seen: set[tuple] = set()
     local = ids[site.a:site.b].copy()
     offsets = [p - site.a for p in site.positions]
     conf = np.zeros(len(ids))
-    for gain, labs in beam:
+    for gain, labs in readings:
         local[:] = ids[site.a:site.b]
         local[offsets] = labs
         conf[site.a:site.b] = probs[np.arange(site.a, site.b), local]
@@ -220,6 +250,56 @@ def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config:
         site.readings.append(Reading(float(gain), labs, cands, {f: best_candidate(cs) for f, cs in cands.items()},
                                      sum(is_malformed(c) for cs in cands.values() for c in cs)))
         site.fields.update(cands)
+
+
+def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
+               config: ArbitrationConfig) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
+    """Run-together table-三 rows the model is unsure how to cut (``split.py``), each decided on
+    its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` when
+    its values add up across the row (R3), minus `malformed_cost` per leading-zero count.  The
+    chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
+    one decision each, and field -> decision for the values changed."""
+    r3 = {c.lhs[0]: c for c in checks_for(template) if c.rule == "R3"}  # keyed by the row's total
+    sites, decisions, changed = [], [], {}
+    names = label_names()
+    for a, b, row, read in row_regions(text, ids, template):
+        cuts = row_cuts(text, probs, a, b, row, config.split_min, config.split_max_cuts, config.split_readings,
+                        config.split_column_weight)
+        if not cuts:
+            continue
+        base = first_logp(text, probs, a, b, ids, row, config.split_min, config.split_max_cuts,
+                          config.split_column_weight)
+        first = tuple(int(x) for x in ids[a:b])
+        site = Site(a, b, list(range(a, b)))
+        add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels) for c in cuts
+                                                                if c.labels != first])
+        check = r3.get(row[-1])
+        rows = []
+        for k, reading in enumerate(site.readings):
+            values = {f: reading.best[f].value if f in reading.best else None for f in row}
+            adds_up = check is not None and values[row[-1]] is not None and check.holds(values)
+            score = reading.gain + config.split_match_gain * adds_up - config.malformed_cost * reading.malformed
+            rows.append({"reading": k, "values": values, "labels": [names[lab] for lab in reading.labels],
+                         "logp": round(reading.gain, 4), "adds_up": adds_up, "leading_zeros": reading.malformed,
+                         "score": round(score, 4)})
+        best = max(rows, key=lambda r: (r["score"], -r["reading"]))
+        sites.append(site)
+        if best["reading"] != 0:
+            ids[a:b] = site.readings[best["reading"]].labels
+            for f in row:
+                if best["values"][f] != rows[0]["values"][f]:
+                    changed[f] = len(decisions)
+        ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
+        shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
+        if best not in shown:
+            shown.append(best)
+        decisions.append({
+            "kind": "split", "span": [a, b], "text": text[a:b], "fields": list(row), "alternatives": shown,
+            "chosen": {"reading": best["reading"], "values": best["values"]}, "changed": best["reading"] != 0,
+            "reason": (f"run-together row; the model's cut {'adds' if rows[0]['adds_up'] else 'does not add'} up "
+                       f"across the row; reading {best['reading']} (log-probability {best['logp']:.2f} against the "
+                       f"model's cut{', adds up' if best['adds_up'] else ''}) scores best")})
+    return sites, decisions, changed
 
 
 # --------------------------------------------------------------------------- #
@@ -327,9 +407,16 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     (bool per character) marks labels decided before (template-order alignment): they are kept."""
     config = config or ArbitrationConfig()
     ids = np.asarray(ids).copy()
-    sites = find_sites(uncertain_positions(probs, ids, config, frozen), ids)
+    decisions: list[dict[str, Any]] = []
+    changed: dict[str, int] = {}
+    taken = np.zeros(len(ids), dtype=bool)
+    if config.split:
+        rows, decisions, changed = split_rows(text, probs, ids, template, config)
+        for site in rows:
+            taken[site.a:site.b] = True
+    sites = [s for s in find_sites(uncertain_positions(probs, ids, config, frozen), ids) if not taken[s.a:s.b].any()]
     if not sites:
-        return Arbitration(ids, [], {})
+        return Arbitration(ids, decisions, changed)
     for site in sites:
         read_site(site, text, probs, ids, config)
     known = set(get_template(template).fields)
@@ -344,8 +431,6 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             sv = span_value(text, span, conf)
             if sv is not None:
                 fixed.setdefault(sv.field, []).append(sv)
-    decisions: list[dict[str, Any]] = []
-    changed: dict[str, int] = {}
     for group in _groups(sites, checks):
         gsites = [sites[i] for i in group]
         scorer = Scorer(gsites, fixed, checks, set().union(*(s.fields for s in gsites)) & known, config)

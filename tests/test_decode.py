@@ -184,16 +184,76 @@ def test_arbitration_fixes_a_wrong_split_of_run_together_digits():
     assert alone.record.cells["t3.granted.natural_person"] == 12
     assert any(f.rule == "R3" and f.where == "row granted" for f in alone.findings)
 
+    # the whole-row readings (split.py) and, without them, the character-by-character ones agree
+    for kind, config in (("split", ArbitrationConfig()), ("arbitration", ArbitrationConfig(split=False))):
+        ext = decode(text, probs, config=config)
+        assert ext.record.cells["t3.granted.natural_person"] == 1
+        assert ext.record.cells["t3.granted.commercial"] == 2
+        assert ext.findings == []
+        assert ext.details["t3.granted.commercial"]["arbitrated"]
+        (decision,) = [d for d in ext.decisions if d["changed"]]
+        assert decision["kind"] == kind
+        assert decision["chosen"]["values"]["t3.granted.commercial"] == 2
+        scores = {a["reading"]: a["score"] for a in decision["alternatives"]}
+        assert scores[decision["chosen"]["reading"]] > scores[0]
+        assert "t3.granted.commercial" in decision["fields"] and decision["reason"]
+
+
+def _run_together_row(values: dict[str, int], q: dict[int, float]) -> tuple[str, np.ndarray, dict]:
+    """A 2019 report whose granted row prints ``values`` with no separator at all (a crawler
+    line); the model is sure the row's digits are its values but not where each starts (every
+    inner digit starts a value with probability 0.3, or ``q[offset]``) nor which cells they
+    fill (it leans to natural person for the first digit, total for the rest)."""
+    row = "t3.granted"
+    cols = [c.key for c in get_template("2019").table("t3").blocks[0].columns]
+    fields = [f"{row}.{c}" for c in cols]
+    cells = consistent_2019(**{f: values.get(f.rsplit(".", 1)[1]) for f in fields})  # the rest blank
+    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    first = span_of(spans, fields[0]).start
+    digits = "".join(str(cells[f]) for f in fields if cells[f] is not None)
+    assert text[first:first + len(digits)] == digits
+    probs = one_hot(text, spans)
+    for k in range(len(digits)):
+        field = fields[0] if k == 0 else fields[-1]
+        p_start = 1.0 if k == 0 else q.get(k, 0.3)
+        probs[first + k] = 1e-7
+        probs[first + k, L[f"B-V:{field}"]] = p_start * 0.4
+        probs[first + k, L[f"I-V:{field}"]] = (1 - p_start) * 0.4
+        for other in fields:  # it cannot count cells in run-together digits: mass on every cell
+            probs[first + k, L[f"B-V:{other}"]] += p_start * 0.6 / len(fields)
+            probs[first + k, L[f"I-V:{other}"]] += (1 - p_start) * 0.6 / len(fields)
+    return text, probs, cells
+
+
+def test_run_together_row_is_cut_where_it_adds_up():
+    """``1549133373545321831`` = 1549 133 37 35 45 32 1831: the model leans (0.4 against 0.3) to
+    the right cut points but its argmax reads one number; the reading that adds up across the row
+    wins and is recorded as a split decision."""
+    row = {"natural_person": 1549, "commercial": 133, "research": 37, "social_org": 35,
+           "legal_service": 45, "other_org": 32, "total": 1831}
+    starts = [4, 7, 9, 11, 13, 15]  # offsets of 133, 37, 35, 45, 32, 1831
+    text, probs, cells = _run_together_row(row, dict.fromkeys(starts, 0.4))
+    alone = decode(text, probs, arbitrate=False)
+    assert alone.record.cells["t3.granted.commercial"] is None
     ext = decode(text, probs)
-    assert ext.record.cells["t3.granted.natural_person"] == 1
-    assert ext.record.cells["t3.granted.commercial"] == 2
-    assert ext.findings == []
-    assert ext.details["t3.granted.commercial"]["arbitrated"]
-    (decision,) = [d for d in ext.decisions if d["kind"] == "arbitration"]
-    assert decision["changed"] and decision["chosen"]["values"]["t3.granted.commercial"] == 2
-    scores = {a["reading"]: a["score"] for a in decision["alternatives"]}
-    assert scores[decision["chosen"]["reading"]] > scores[0]
-    assert "t3.granted.commercial" in decision["fields"] and decision["reason"]
+    assert {f"t3.granted.{c}": ext.record.cells[f"t3.granted.{c}"] for c in row} == \
+        {f"t3.granted.{c}": v for c, v in row.items()}
+    (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
+    assert decision["changed"] and decision["chosen"]["values"]["t3.granted.total"] == 1831
+    chosen = next(a for a in decision["alternatives"] if a["reading"] == decision["chosen"]["reading"])
+    assert chosen["adds_up"] and chosen["logp"] < 0  # less probable to the model than its own cut
+    no_split = decode(text, probs, config=ArbitrationConfig(split=False))
+    assert no_split.record.cells["t3.granted.commercial"] != 133
+
+
+def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
+    """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
+    up, so the model's own reading stays — the sums never force a reading."""
+    row = {"natural_person": 12, "commercial": 5, "total": 18}
+    text, probs, cells = _run_together_row(row, {2: 0.9, 3: 0.9})  # 12 | 5 | 18, read surely
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == [12, 5, 18]
+    assert any(f.rule == "R3" and f.where == "row granted" for f in ext.findings)
 
 
 def test_confident_value_is_never_changed_to_make_a_sum_work():

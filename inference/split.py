@@ -1,0 +1,218 @@
+"""Run-together rows: other ways to cut a row's digits, for the arithmetic to choose among.
+
+Crawler text runs a row's cells together (``本年新收1549133 373545321831`` is
+1549, 133, 37, 35, 45, 32, 1831).  Where one value ends and the next starts is
+then the model's only evidence, and a small model hesitates on every digit
+(``p(a value starts here)`` 0.2–0.5 throughout), so its argmax cuts the digits
+wrong and the character-by-character alternatives of ``arbitrate`` (three labels
+per character, a few readings per site) never contain the whole right cut.
+
+This stage offers whole-row readings instead.  For a row of table 三 whose value
+spans (after alignment) sit together on digits and blanks only, with a digit run
+the model is unsure how to cut:
+
+* the cut points are the positions where the model gives "a value starts here"
+  at least ``split_min`` of the start/continue mass (blanks always cut; other
+  inner positions never do);
+* a reading cuts the row into as many values as the row has columns, or as many
+  as the model's reading has spans, and gives them those cells in order;
+* its log-probability is that of its cut decisions under the model,
+  ``Σ log q (cut) + Σ log (1 − q) (no cut)``; the best ``split_readings`` are kept.
+
+The readings become one arbitration site, so the template's sums (R3 across the
+row, R1/R2 down its columns) choose among them with the usual soft costs: a
+reading that the model finds much less likely than its own still loses unless
+it repairs several checks.  Nothing here knows a layout or a report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+from math import comb, log
+
+import numpy as np
+
+from ..data.labels import label2id
+from ..data.schema import get_template
+from .align import _value_label_ids
+from .decode import fold_width, spans_of
+
+
+@dataclass(frozen=True)
+class RowCut:
+    """One way to cut a row: its labels over ``[a, b)`` and their log-probability."""
+
+    logp: float
+    labels: tuple[int, ...]
+
+
+@cache
+def _rows(template: str) -> dict[str, tuple[str, ...]]:
+    """field -> the fields of its table-三 row, in column order."""
+    out: dict[str, tuple[str, ...]] = {}
+    t3 = get_template(template).table("t3")
+    for block in t3.blocks:
+        for row in block.rows:
+            fields = tuple(f"t3.{row.key}.{col.key}" for col in block.columns)
+            for f in fields:
+                out[f] = fields
+    return out
+
+
+def _is_digit(ch: str) -> bool:
+    return fold_width(ch).isdigit()
+
+
+def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
+    """``(a, b, row fields, fields read)`` for each table-三 row whose value spans are adjacent
+    in the text, on digits and blanks only."""
+    rows = _rows(template)
+    names = _names()
+    spans = [s for s in spans_of(ids) if s.kind == "V"]
+    out = []
+    k = 0
+    while k < len(spans):
+        f = spans[k].tag[2:]
+        row = rows.get(f)
+        j = k + 1
+        while row is not None and j < len(spans) and rows.get(spans[j].tag[2:]) == row:
+            j += 1
+        if row is not None:
+            a, b = spans[k].start, spans[j - 1].end
+            between = text[a:b]
+            if all(_is_digit(c) or c.isspace() for c in between) and \
+                    not any(names[int(t)].startswith(("B-V", "I-V")) and names[int(t)][4:] not in row
+                            for t in ids[a:b]):
+                out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
+        k = j
+    return out
+
+
+@cache
+def _names() -> tuple[str, ...]:
+    index = label2id()
+    names = [""] * len(index)
+    for name, i in index.items():
+        names[i] = name
+    return tuple(names)
+
+
+def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
+               max_cuts: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """(q, digit, inner) over ``text[a:b]``: the model's share of "a value starts here" in the
+    start/continue mass, which characters are digits, and the unsure inner cut points (at most
+    ``max_cuts``, the most probable, in text order)."""
+    bcols, icols, _ = _value_label_ids()
+    start = probs[a:b, bcols].sum(axis=1)
+    q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
+    digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
+    inner = [i for i in range(1, b - a) if digit[i] and digit[i - 1] and q[i] >= min_q]
+    return q, digit, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
+
+
+def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
+             min_q: float, max_cuts: int, keep: int, column_weight: float) -> list[RowCut]:
+    """Ways to cut ``text[a:b]`` into values of the row's cells, best first.  Per number of
+    values: the ``keep`` most probable cuts, and the ``keep`` most probable whose values add up
+    across the row (R3, the last one the total) — the sums still have to win them.  Each cut's
+    values take the row's cells in order by `assign_columns`; its log-probability is that of its
+    cut decisions plus that of its cells.  Empty when the row has nothing to choose."""
+    q, digit, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    if not inner:
+        return []
+    fixed = [i for i in range(b - a) if digit[i] and (i == 0 or not digit[i - 1])]  # run starts
+    no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner)
+    gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
+    colp = row_column_probs(probs, a, b, row)
+    digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))
+    index = label2id()
+    out: dict[tuple[int, ...], float] = {}
+    for n in range(len(fixed), len(row) + 1):
+        extra = n - len(fixed)
+        if extra > len(inner) or comb(len(inner), extra) > MAX_COMBINATIONS:
+            continue
+        scored = sorted(((no_cut + sum(gain[i] for i in cut), cut) for cut in combinations(inner, extra)),
+                        key=lambda r: -r[0])
+        summing = [r for r in scored if n > 1 and _adds_up(digits, sorted([*fixed, *r[1]]))][:keep]
+        for logp, cut in scored[:keep] + summing:
+            parts = _parts(sorted([*fixed, *cut]), digit)
+            cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
+            labels = np.full(b - a, index["O"])
+            for (s, e), c in zip(parts, cols):
+                labels[s] = index[f"B-V:{row[c]}"]
+                labels[s + 1:e] = index[f"I-V:{row[c]}"]
+            key = tuple(int(x) for x in labels)
+            out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
+    return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
+
+
+def _parts(starts: list[int], digit: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` of each value cut at ``starts`` (trailing blanks left out)."""
+    out = []
+    for n, s in enumerate(starts):
+        e = starts[n + 1] if n + 1 < len(starts) else len(digit)
+        while e > s and not digit[e - 1]:
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+def row_column_probs(probs: np.ndarray, a: int, b: int, row: tuple[str, ...]) -> np.ndarray:
+    """Per character of ``[a, b)``, the model's probability of each of the row's cells
+    (B- + I- mass, normalised over the row's cells)."""
+    index = label2id()
+    mass = probs[a:b, [index[f"B-V:{f}"] for f in row]] + probs[a:b, [index[f"I-V:{f}"] for f in row]]
+    return mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
+
+
+def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: bool = False) -> tuple[list[int], float]:
+    """The row's cells for ``parts`` in strictly increasing order maximising Σ log p(cell) (the mean
+    over each part's characters); ``total_last`` gives the last part the last cell (the total)."""
+    m = colp.shape[1]
+    score = np.log(np.maximum(np.stack([colp[s:e].mean(axis=0) for s, e in parts]), 1e-12))
+    n = len(parts)
+    if n > m:
+        return [], -np.inf
+    if total_last:
+        score[-1, :-1] = -np.inf
+    best = np.full((n, m), -np.inf)
+    back = np.zeros((n, m), dtype=np.int64)
+    best[0] = score[0]
+    for j in range(1, n):
+        prev = np.maximum.accumulate(best[j - 1])  # best over cells < c, shifted below
+        arg = np.array([int(np.argmax(best[j - 1][:c])) if c else 0 for c in range(m)])
+        best[j, 1:] = prev[:-1] + score[j, 1:]
+        back[j] = arg
+    c = int(np.argmax(best[-1]))
+    total = float(best[-1, c])
+    cols = [c]
+    for j in range(n - 1, 0, -1):
+        c = int(back[j, c])
+        cols.append(c)
+    return cols[::-1], total
+
+
+def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],
+               min_q: float, max_cuts: int, column_weight: float) -> float:
+    """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
+    q, digit, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    names = _names()
+    logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
+    colp = row_column_probs(probs, a, b, row)
+    for span in spans_of(ids[a:b]):
+        if span.kind == "V" and span.tag[2:] in row:
+            logp += column_weight * log(max(float(colp[span.start:span.end, row.index(span.tag[2:])].mean()), 1e-12))
+    return logp
+
+
+def _adds_up(digits: str, starts: list[int]) -> bool:
+    """The values cut at ``starts`` (the last one the row's total) satisfy R3."""
+    values = [int(digits[s:e].strip() or 0) for s, e in zip(starts, [*starts[1:], len(digits)])]
+    return sum(values[:-1]) == values[-1]
+
+
+MAX_COMBINATIONS = 5000  # cut sets tried per row and value count: C(12, 6) = 924 for a full row of 7
+
+
+__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "row_column_probs", "row_cuts", "row_regions"]
