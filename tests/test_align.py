@@ -9,7 +9,7 @@ import pytest
 
 from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import get_template
-from xxgk.inference.align import AlignConfig, align, viterbi
+from xxgk.inference.align import AlignConfig, align, one_separator, viterbi
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import argmax_ids, decode
 from xxgk.inference.extract import run_batch
@@ -74,6 +74,21 @@ def test_viterbi_prefers_the_most_probable_increasing_assignment():
     # an item that must be assigned (None: no drop) and cannot be, in order
     assert viterbi([[(1, 0.0)], [(0, 0.0)]], [None, None], 2) is None
     assert viterbi([], [], 4) == []
+
+
+def test_viterbi_adjacent_bonus_keeps_neighbours_on_a_line_together():
+    lp = np.log
+    options = [[(0, 0.0)], [(1, lp(0.4)), (2, lp(0.6))], [(3, lp(0.6)), (2, lp(0.4))]]
+    drops = [lp(0.001)] * 3
+    assert viterbi(options, drops, 4) == [0, 2, 3]
+    assert viterbi(options, drops, 4, [0.0, 4.0, 0.0]) == [0, 1, 3]  # item 1 sits next to item 0
+    assert viterbi(options, drops, 4, [0.0, 4.0, 4.0]) == [0, 1, 2]  # and item 2 next to item 1
+
+
+@pytest.mark.parametrize("between, one", [(" | ", True), ("\t", True), ("   ", True), (" ", False), ("", False),
+                                          ("\t\t", False), (" |  | ", False), (" |\n| ", False), ("、", False)])
+def test_one_separator_between_neighbouring_cells(between, one):
+    assert one_separator(between) is one
 
 
 # --------------------------------------------------------------------------- #
