@@ -183,13 +183,13 @@ def increasing(cells: list[int]) -> bool:
 # --------------------------------------------------------------------------- #
 # The monotonic alignment
 # --------------------------------------------------------------------------- #
-def viterbi(options: list[list[tuple[int, float]]], drops: list[float | None], m: int,
-            adjacent: list[float] | None = None) -> list[int | None] | None:
+def viterbi(options: list[list[tuple[int, float]] | tuple[np.ndarray, np.ndarray]], drops: list[float | None],
+            m: int, adjacent: list[float] | None = None) -> list[int | None] | None:
     """Best assignment of a sequence of items to cells ``0 … m-1`` in strictly increasing order.
 
-    ``options[i]`` are item i's (cell, score) choices and ``drops[i]`` the score of leaving it
-    unassigned (None: it must be assigned); ``adjacent[i]`` is added when item i takes the cell
-    right after the last assigned one.  Maximises the total score; on a tie, assigning
+    ``options[i]`` are item i's (cell, score) choices — or two arrays, its cells and their
+    scores — and ``drops[i]`` the score of leaving it unassigned (None: it must be assigned);
+    ``adjacent[i]`` is added when item i takes the cell right after the last assigned one.  Maximises the total score; on a tie, assigning
     beats dropping and earlier states win.  Returns one cell or None per item, or None when no
     assignment satisfies the order.  O(items × cells).
     """
@@ -197,14 +197,14 @@ def viterbi(options: list[list[tuple[int, float]]], drops: list[float | None], m
     state[0] = 0.0
     back: list[np.ndarray] = []
     for n, (opts, drop) in enumerate(zip(options, drops)):
+        cells, scores = opts if isinstance(opts, tuple) else (
+            np.array([j for j, _ in opts], dtype=np.int64), np.array([sc for _, sc in opts], dtype=np.float64))
         best = np.maximum.accumulate(state)  # best[j]: the best state whose last cell is before j
         fresh = np.r_[True, best[1:] > best[:-1]]
         arg = np.maximum.accumulate(np.where(fresh, np.arange(m + 1), 0))
         new = state + drop if drop is not None else np.full(m + 1, -math.inf)
         came = np.full(m + 1, -1)  # -1: dropped (state unchanged); else the previous state
-        if opts:
-            cells = np.fromiter((j for j, _ in opts), dtype=np.int64, count=len(opts))
-            scores = np.fromiter((sc for _, sc in opts), dtype=np.float64, count=len(opts))
+        if len(cells):
             cand = best[cells] + scores
             prev = arg[cells]
             if adjacent is not None and adjacent[n]:
@@ -243,10 +243,10 @@ def align_table(spans: list[SpanCells], config: AlignConfig) -> tuple[list[int |
     options, drops = [], []
     for s in spans:
         pinned = config.anchor and is_sure(s)
-        cells = [s.argmax] if pinned else s.options(config)
+        cells = np.array([s.argmax] if pinned else s.options(config), dtype=np.int64)
         low = config.floor if config.fill is None else config.fill
-        options.append([(j, math.log(max(float(s.p[j]), low)) + (bonus if j == s.argmax else 0.0))
-                        for j in cells])
+        scores = np.log(np.maximum(s.p[cells], low)) + np.where(cells == s.argmax, bonus, 0.0)
+        options.append((cells, scores))
         drops.append(None if pinned else math.log(max(s.p_drop, config.floor)))
     chosen = viterbi(options, drops, len(spans[0].p), [config.adjacent if s.joined else 0.0 for s in spans])
     sure = [i for i, s in enumerate(spans) if is_sure(s)]

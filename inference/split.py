@@ -68,7 +68,6 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
     """``(a, b, row fields, fields read)`` for each table-三 row whose value spans are adjacent
     in the text, on digits and blanks only."""
     rows = _rows(template)
-    names = _names()
     spans = [s for s in spans_of(ids) if s.kind == "V"]
     out = []
     k = 0
@@ -81,9 +80,7 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
         if row is not None:
             a, b = spans[k].start, spans[j - 1].end
             between = text[a:b]
-            if all(_is_digit(c) or c.isspace() for c in between) and \
-                    not any(names[int(t)].startswith(("B-V", "I-V")) and names[int(t)][4:] not in row
-                            for t in ids[a:b]):
+            if all(_is_digit(c) or c.isspace() for c in between):  # no other value between: spans are consecutive
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
     return out
@@ -180,10 +177,11 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
     back = np.zeros((n, m), dtype=np.int64)
     best[0] = score[0]
     for j in range(1, n):
-        prev = np.maximum.accumulate(best[j - 1])  # best over cells < c, shifted below
-        arg = np.array([int(np.argmax(best[j - 1][:c])) if c else 0 for c in range(m)])
-        best[j, 1:] = prev[:-1] + score[j, 1:]
-        back[j] = arg
+        running = np.maximum.accumulate(best[j - 1])  # running[c]: the best over cells <= c
+        fresh = np.r_[True, running[1:] > running[:-1]]
+        where = np.maximum.accumulate(np.where(fresh, np.arange(m), 0))  # ... and its cell
+        best[j, 1:] = running[:-1] + score[j, 1:]
+        back[j, 1:] = where[:-1]
     c = int(np.argmax(best[-1]))
     total = float(best[-1, c])
     cols = [c]
