@@ -225,3 +225,21 @@ def test_committed_samples_are_current_and_small():
         assert sample.text == txt.read_text(encoding="utf-8"), \
             f"{txt.name} is stale: run xxgk.data.synth.samples.write_samples('data/samples')"
         assert sample.gold.cells == record.cells
+
+
+def test_collapse_covered_drops_only_merged_over_positions():
+    """PDF/Markdown converters drop some covered positions at a row start or after a label;
+    never a blank value cell, never a value, and the order stays."""
+    from xxgk.data.synth.doc import Cell, Piece, collapse_covered
+
+    label = Cell(0, 0, [Piece("一、本年新收")], colspan=3)
+    blank = Cell(0, 4, [], role="value")
+    value = Cell(0, 5, [Piece("7", "V:x")], role="value")
+    row = [None, label, None, None, blank, value, None]
+    for seed in range(50):
+        out = collapse_covered(row, random.Random(seed), 1.0)
+        cells = [c for c in out if c is not None]
+        assert cells == [label, blank, value]
+        assert out[-1] is None  # a covered position after a value is kept
+        assert len(out) in (4, 5)  # the leading run (1) is dropped, the run after the label (2) shortened
+    assert collapse_covered(row, random.Random(0), 0.0) == row
