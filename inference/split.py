@@ -12,17 +12,19 @@ spans (after alignment) sit together on digits and blanks only, with a digit run
 the model is unsure how to cut:
 
 * the cut points are the positions where the model gives "a value starts here"
-  at least ``split_min`` of the start/continue mass (blanks always cut; other
-  inner positions never do);
-* a reading cuts the row into as many values as the row has columns, or as many
-  as the model's reading has spans, and gives them those cells in order;
+  between ``split_min`` and ``1 - split_min`` of the start/continue mass (a blank
+  or a confident start always cuts; other positions never do);
+* for every number of values the row can hold, the most probable cuts and the
+  most probable cuts whose values add up across the row (R3) are kept; a cut's
+  values take the row's cells in order (`assign_columns`, by the model's cell
+  probabilities);
 * its log-probability is that of its cut decisions under the model,
-  ``Σ log q (cut) + Σ log (1 − q) (no cut)``; the best ``split_readings`` are kept.
+  ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus a weighted log-probability of
+  its cells.
 
-The readings become one arbitration site, so the template's sums (R3 across the
-row, R1/R2 down its columns) choose among them with the usual soft costs: a
-reading that the model finds much less likely than its own still loses unless
-it repairs several checks.  Nothing here knows a layout or a report.
+``arbitrate.split_rows`` then decides each row on its own sum (soft: adding up is
+evidence worth ``split_match_gain``, weighed against the model's doubt) and
+records the decision.  Nothing here knows a layout or a report.
 """
 from __future__ import annotations
 
@@ -96,16 +98,19 @@ def _names() -> tuple[str, ...]:
 
 
 def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
-               max_cuts: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """(q, digit, inner) over ``text[a:b]``: the model's share of "a value starts here" in the
-    start/continue mass, which characters are digits, and the unsure inner cut points (at most
-    ``max_cuts``, the most probable, in text order)."""
+               max_cuts: int) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
+    """(q, digit, fixed, inner) over ``text[a:b]``: the model's share of "a value starts here" in
+    the start/continue mass; which characters are digits; where a value surely starts (a digit
+    after a blank, or ``q >= 1 - min_q``: a confident cut is never undone); and the unsure inner
+    cut points (``min_q <= q < 1 - min_q``, at most ``max_cuts``, the most probable, in text order)."""
     bcols, icols, _ = _value_label_ids()
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
-    inner = [i for i in range(1, b - a) if digit[i] and digit[i - 1] and q[i] >= min_q]
-    return q, digit, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
+    after_digit = np.r_[False, digit[:-1]]
+    fixed = [int(i) for i in np.flatnonzero(digit & (~after_digit | (q >= 1 - min_q)))]
+    inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
+    return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
 def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
@@ -115,10 +120,9 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     across the row (R3, the last one the total) — the sums still have to win them.  Each cut's
     values take the row's cells in order by `assign_columns`; its log-probability is that of its
     cut decisions plus that of its cells.  Empty when the row has nothing to choose."""
-    q, digit, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     if not inner:
         return []
-    fixed = [i for i in range(b - a) if digit[i] and (i == 0 or not digit[i - 1])]  # run starts
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
@@ -194,7 +198,7 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
 def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],
                min_q: float, max_cuts: int, column_weight: float) -> float:
     """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
-    q, digit, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    q, _, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     names = _names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
     colp = row_column_probs(probs, a, b, row)

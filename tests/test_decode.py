@@ -365,3 +365,15 @@ def test_decoder_reads_what_the_generator_labels():
         right += sum(rec.cells.get(f) == v for f, v in sample.gold.cells.items())
         total += len(sample.gold.cells)
     assert right / total >= 0.995
+
+
+def test_run_together_row_never_undoes_a_confident_cut():
+    """``1212`` read surely as 1 | 2 | 12 (p 0.95 that a value starts at the 2nd and 3rd digit):
+    12 | 12 would add up, but it undoes a confident cut, so the printed reading stays."""
+    row = {"natural_person": 1, "commercial": 2, "total": 12}
+    text, probs, cells = _run_together_row(row, {1: 0.95, 2: 0.95})  # offset 3 (inside 12): 0.3
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == [1, 2, 12]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
+    assert not decision["changed"]
+    assert any(f.rule == "R3" and f.where == "row granted" for f in ext.findings)
