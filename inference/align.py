@@ -98,6 +98,7 @@ class AlignConfig:
     # 86.5 / 92.0 / 92.0 / 89.9 % cells; on 100 reports of all layouts 1e-3 ≥ 1e-2.
     fill: float | None = 1e-3
 
+
 @dataclass
 class SpanCells:
     """One value span and the model's distribution over its table's cells."""
@@ -189,9 +190,10 @@ def viterbi(options: list[list[tuple[int, float]] | tuple[np.ndarray, np.ndarray
 
     ``options[i]`` are item i's (cell, score) choices — or two arrays, its cells and their
     scores — and ``drops[i]`` the score of leaving it unassigned (None: it must be assigned);
-    ``adjacent[i]`` is added when item i takes the cell right after the last assigned one.  Maximises the total score; on a tie, assigning
-    beats dropping and earlier states win.  Returns one cell or None per item, or None when no
-    assignment satisfies the order.  O(items × cells).
+    ``adjacent[i]`` is added when item i takes the cell right after the last assigned one.
+    Maximises the total score; on a tie, assigning beats dropping and earlier states win.
+    Returns one cell or None per item, or None when no assignment satisfies the order.
+    O(items × cells).
     """
     state = np.full(m + 1, -math.inf)  # state s: the last assigned cell is s - 1 (0: none yet)
     state[0] = 0.0

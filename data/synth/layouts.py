@@ -10,7 +10,8 @@ import random
 from typing import Callable
 
 from ..labels import Span
-from .doc import Block, Cell, Doc, Grid, Out, Piece, collapse_covered, expanded, insert_every, width, word_cells, wrap_pieces
+from .doc import (Block, Cell, Doc, Grid, Out, Piece, collapse_covered, expanded, insert_every, width, word_cells,
+                  wrap_pieces)
 
 Rendered = tuple[str, list[Span]]
 TableWriter = Callable[[Out, Grid], None]
