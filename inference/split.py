@@ -38,7 +38,7 @@ import numpy as np
 from ..data.labels import label2id
 from ..data.schema import get_template
 from .align import _value_label_ids
-from .decode import fold_width, spans_of
+from .decode import fold_width, label_names, spans_of
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,6 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
     return out
-
-
-@cache
-def _names() -> tuple[str, ...]:
-    index = label2id()
-    names = [""] * len(index)
-    for name, i in index.items():
-        names[i] = name
-    return tuple(names)
 
 
 def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
@@ -199,7 +190,7 @@ def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, ro
                min_q: float, max_cuts: int, column_weight: float) -> float:
     """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
     q, _, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
-    names = _names()
+    names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
