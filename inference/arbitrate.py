@@ -336,7 +336,9 @@ def _better(c: SpanValue, best: SpanValue | None) -> bool:
 
 
 class Scorer:
-    """Scores a choice of one reading per site of a group against the fixed rest of the report."""
+    """Scores a choice of one reading per site of a group against the fixed rest of the report.
+    Incremental: a choice is compared with the model's first reading, so only the fields of sites
+    read otherwise, and the checks through the fields that changed, are recomputed."""
 
     def __init__(self, sites: list[Site], fixed: dict[str, list[SpanValue]], checks: list[Check],
                  fields: set[str], config: ArbitrationConfig):
@@ -345,21 +347,38 @@ class Scorer:
         self.fixed_best = {f: best_candidate(c) for f, c in fixed.items()}
         self.field_sites = {f: [k for k, s in enumerate(sites) if f in s.fields] for f in self.fields}
         self.checks = [c for c in checks if any(f in fields for f in c.fields)]
-        self.first = self.values((0,) * len(sites))  # the model's first reading
+        self.field_checks: dict[str, list[int]] = {f: [] for f in self.fields}
+        for i, c in enumerate(self.checks):
+            for f in set(c.fields) & fields:
+                self.field_checks[f].append(i)
+        first = (0,) * len(sites)
+        self.first = {f: self._field_value(f, first) for f in self.fields}  # the model's first reading
+        self.first_nums = {f: numeric(v) for f, v in self.first.items()}
+        self.first_broken = [self._broken(c, self.first_nums) for c in self.checks]
+        self.first_gain = sum(s.readings[0].gain for s in sites)
+        self.first_malformed = sum(s.readings[0].malformed for s in sites)
         # read confidently: candidates outside every site only (not even next to an unsure character)
         self.locked = [f for f in self.fields if f in self.fixed_best and not any(
             f in s.readings[0].cands for s in sites)]
         self.cache: dict[tuple[int, ...], tuple[float, int, int, dict[str, Value]]] = {}
 
+    def _field_value(self, f: str, choice: tuple[int, ...]) -> Value:
+        best = self.fixed_best.get(f)
+        for k in self.field_sites[f]:
+            c = self.sites[k].readings[choice[k]].best.get(f)
+            if c is not None and _better(c, best):
+                best = c
+        return best.value if best is not None else None
+
+    def _broken(self, check: Check, nums: dict[str, float]) -> bool:
+        fixed = self.fixed_best
+        get = lambda f: nums[f] if f in nums else (fixed[f].number if f in fixed else 0)  # noqa: E731
+        return abs(sum(map(get, check.lhs)) - sum(map(get, check.rhs))) >= 1e-9
+
     def values(self, choice: tuple[int, ...]) -> dict[str, Value]:
-        out: dict[str, Value] = {}
-        for f in self.fields:
-            best = self.fixed_best.get(f)
-            for k in self.field_sites[f]:
-                c = self.sites[k].readings[choice[k]].best.get(f)
-                if c is not None and _better(c, best):
-                    best = c
-            out[f] = best.value if best is not None else None
+        out = dict(self.first)
+        for f in {f for k, r in enumerate(choice) if r for f in self.sites[k].fields if f in self.field_sites}:
+            out[f] = self._field_value(f, choice)
         return out
 
     def score(self, choice: tuple[int, ...]) -> tuple[float, int, int, dict[str, Value]]:
@@ -367,16 +386,19 @@ class Scorer:
         if choice in self.cache:
             return self.cache[choice]
         values = self.values(choice)
-        if any(values[f] != self.first[f] for f in self.locked):
+        changed = [f for f, v in values.items() if v != self.first[f]]
+        if any(f in self.locked for f in changed):
             out = (-math.inf, 0, 0, values)
         else:
-            readings = [s.readings[r] for s, r in zip(self.sites, choice)]
-            nums = {f: numeric(v) for f, v in values.items()}
-            fixed = self.fixed_best
-            get = lambda f: nums[f] if f in nums else (fixed[f].number if f in fixed else 0)  # noqa: E731
-            broken = sum(abs(sum(map(get, c.lhs)) - sum(map(get, c.rhs))) >= 1e-9 for c in self.checks)
-            malformed = sum(r.malformed for r in readings)
-            score = (sum(r.gain for r in readings) - self.config.violation_cost * broken
+            readings = [s.readings[r] for s, r in zip(self.sites, choice) if r]  # the others read first
+            nums = dict(self.first_nums)
+            nums.update((f, numeric(values[f])) for f in changed)
+            affected = {i for f in changed for i in self.field_checks[f]}
+            broken = sum(self.first_broken) + sum(
+                self._broken(self.checks[i], nums) - self.first_broken[i] for i in affected)
+            malformed = self.first_malformed + sum(s.readings[r].malformed - s.readings[0].malformed
+                                                   for s, r in zip(self.sites, choice) if r)
+            score = (self.first_gain + sum(r.gain for r in readings) - self.config.violation_cost * broken
                      - self.config.malformed_cost * malformed)
             out = (score, broken, malformed, values)
         self.cache[choice] = out

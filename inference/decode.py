@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..data.gold import Record, Value, numeric
-from ..data.labels import OUTSIDE, Span, labels, tags_to_spans
+from ..data.labels import OUTSIDE, Span, labels, span_tags
 from ..data.rules import Finding, check_record
 from ..data.schema import AMOUNT_FIELDS, TEMPLATE_2019, TEMPLATE_2021, detect_template, get_template
 
@@ -129,10 +129,20 @@ def argmax_ids(probs: np.ndarray) -> np.ndarray:
 
 
 def spans_of(ids: np.ndarray | list[int], offset: int = 0) -> list[Span]:
-    """Lenient BIO → spans (a stray I- starts a span); ``offset`` shifts them (for a slice)."""
-    names = label_names()
-    spans = tags_to_spans([names[i] for i in ids])
-    return [Span(s.start + offset, s.end + offset, s.tag) for s in spans] if offset else spans
+    """Lenient BIO → spans (a stray I- starts a span); ``offset`` shifts them (for a slice).
+    The same spans as `tags_to_spans` of the label names, computed on the ids with numpy: label
+    0 is O, then B-/I- of each span tag in turn (`xxgk.data.labels.labels`)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if not len(ids):
+        return []
+    tags = span_tags()
+    tag = np.where(ids > 0, (ids - 1) // 2, -1)
+    inside = (ids > 0) & (ids % 2 == 0)
+    cont = inside & (tag == np.concatenate(([-1], tag[:-1])))
+    starts = np.flatnonzero((tag >= 0) & ~cont)
+    breaks = np.concatenate((np.flatnonzero(~cont), [len(ids)]))
+    ends = breaks[np.searchsorted(breaks, starts, side="right")]
+    return [Span(int(a) + offset, int(b) + offset, tags[tag[a]]) for a, b in zip(starts, ends)]
 
 
 @dataclass(frozen=True)

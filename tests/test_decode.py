@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xxgk.data.labels import Span, label2id
+from xxgk.data.labels import Span, label2id, labels, tags_to_spans
 from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS, get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
-from xxgk.inference.decode import NoTemplateError, decode, parse_amount, parse_count, parse_value, parse_year
+from xxgk.inference.decode import (NoTemplateError, decode, parse_amount, parse_count, parse_value, parse_year,
+                                  spans_of)
 
 from .conftest import one_hot
 
@@ -109,6 +110,19 @@ def test_parse_year(raw, year):
 # --------------------------------------------------------------------------- #
 # Spans → cells
 # --------------------------------------------------------------------------- #
+def test_spans_of_ids_matches_tags_to_spans_of_names():
+    """The numpy `spans_of` reads label ids exactly as the lenient BIO reader reads their names:
+    stray I- tags, I- of another tag, adjacent B- tags, spans at both ends."""
+    rng = np.random.default_rng(0)
+    names = labels()
+    for _ in range(500):
+        pool = rng.integers(1, len(names) - 1, size=3)
+        ids = rng.choice(np.concatenate(([0], pool, pool + 1)), size=int(rng.integers(0, 25)))
+        assert spans_of(ids) == tags_to_spans([names[i] for i in ids])
+    assert spans_of([]) == []
+    assert spans_of([1, 2], offset=5) == [Span(5, 7, tags_to_spans([names[1]])[0].tag)]
+
+
 def test_decode_one_hot_report_round_trips():
     cells = consistent_2019(**{"t2.procurement.amount": "2192.63万元", "t2.licensing.change": -3,
                                "t3.granted.natural_person": None, "t3.granted.total": None})
