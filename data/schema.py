@@ -225,6 +225,43 @@ def split_field(field_id: str) -> tuple[str, str, str]:
     return table, row, column
 
 
+@cache
+def cross_template_targets(version: str) -> tuple[tuple[str, str, float], ...]:
+    """Where a cell of the *other* template sits in ``version``'s template: ``(other field,
+    field, weight)``, weights summing to 1 per other field, read off the two schemas:
+
+    * the same row: the same column (``t2.licensing.decisions``), else the same column
+      position when both rows have as many columns (2021 ``t2.regulations.issued`` is 2019
+      ``t2.regulations.new_made``), else every cell of the row alike;
+    * a row only the other template has: the cells of this template's own rows in that
+      table with the same column (2019 ``t3.other.natural_person`` → the three 2021
+      ``t3.other.*.natural_person``); none: no target.
+
+    The decoder uses it when the model read a value as the wrong template's cell (far from
+    the headers that tell the versions apart) — the value's place in the table is kept.
+    """
+    this, other = get_template(version), get_template("2021" if str(version) == "2019" else "2019")
+    own, theirs = set(this.fields), set(other.fields)
+    out: list[tuple[str, str, float]] = []
+    for table in other.tables:
+        if table.key not in {t.key for t in this.tables}:
+            continue
+        here = this.table(table.key).fields
+        for g in table.fields:
+            if g in own:
+                continue
+            _, row, col = split_field(g)
+            same_row = [f for f in here if split_field(f)[1] == row]
+            their_row = [h for h in table.fields if split_field(h)[1] == row]
+            if same_row:
+                targets = ([f for f in same_row if split_field(f)[2] == col]
+                           or ([same_row[their_row.index(g)]] if len(same_row) == len(their_row) else same_row))
+            else:
+                targets = [f for f in here if f not in theirs and split_field(f)[2] == col]
+            out += [(g, f, 1 / len(targets)) for f in targets]
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- #
 # Section headings 一 … 六
 # --------------------------------------------------------------------------- #

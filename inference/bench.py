@@ -13,23 +13,29 @@ reach ``chars`` characters, as long real reports are long in prose, not in table
 """
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from .extract import load_predictor, resolve_model_dir, run_batch, extract_text, STAGES
+from .extract import HEADING, STAGES, TABLE_WORDS, extract_text, load_predictor, resolve_model_dir, run_batch
 
 
 def _lengthen(text: str, chars: int) -> str:
-    """Repeat the report's first prose paragraphs (before table 二) until it reaches ``chars``."""
-    head_end = max(text.find("二、"), len(text) // 5)
-    prose = [p for p in text[:head_end].split("\n") if len(p) > 20] or [text[:head_end]]
+    """Repeat the report's first prose sentences (before the first table; not the title, not a heading)
+    until it reaches ``chars``: long reports are long in narrative, not in tables or headings."""
+    first_table = min((i for i in (text.find(w) for w in TABLE_WORDS) if i >= 0), default=len(text) // 5)
+    head_end = text.rfind("。", 0, first_table) + 1 or first_table  # after the last sentence before a table
+    sentences = re.findall(r"[^\n。]+。", text[:head_end])[1:]
+    prose = [p.strip() for p in sentences if len(p.strip()) > 20 and not HEADING.match(p.strip())]
+    prose = prose or [text[:head_end]]
+    sep = "\n" if "\n" in text else ""  # one-line (crawler) text stays one line
     extra, k = [], 0
-    while len(text) + sum(len(p) + 1 for p in extra) < chars:
+    while len(text) + sum(len(p) + len(sep) for p in extra) < chars:
         extra.append(prose[k % len(prose)])
         k += 1
-    return text[:head_end] + "".join(p + "\n" for p in extra) + text[head_end:]
+    return text[:head_end] + "".join(sep + p for p in extra) + text[head_end:]
 
 
 def bench_texts(n_reports: int = 20, chars: int = 10_000, seed: int = 0) -> list[str]:

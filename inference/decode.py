@@ -343,8 +343,15 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     aligned: dict[str, int] = {}
     t1 = time.perf_counter()
     if (arbitrate and config.align.enabled) if align is None else align:
+        if config.align.fold:
+            probs = aln.fold_other_template(probs, template)
+            folded = argmax_ids(probs)
+            decisions = aln.fold_decisions(text, ids, folded, template)
+            changed.update({d["fields"][0]: k for k, d in enumerate(decisions)})
+            ids = folded
         result = aln.align(text, probs, ids, template, config.align)
-        ids, decisions, aligned = result.ids, result.decisions, result.changed
+        ids, aligned = result.ids, {f: len(decisions) + k for f, k in result.changed.items()}
+        decisions = decisions + result.decisions
         changed.update(aligned)
         frozen = result.moved
     else:

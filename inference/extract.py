@@ -120,38 +120,45 @@ def detect(text: str) -> str | None:
 @dataclass(frozen=True)
 class RegionConfig:
     head: int = 600  # the title and first lines: year, agency, heading 一
-    context: int = 256  # characters kept around each table line: the model reads labels there
-    heading_context: int = 48  # around a heading line that is not a table line: its own words suffice
+    context: int = 256  # characters kept around each table piece: the model reads labels there
+    heading: int = 40  # characters of a heading read (the longest template heading has 27) …
+    heading_context: int = 48  # … with this context: a heading's own words suffice
     max_share: float = 0.8  # regions covering more than this of the text: read it all
-    prose: int = 60  # a longer line with Chinese punctuation is prose, unless it names a table label
+    bare_numbers: int = 3  # a sentence with this many numbers without a unit can be a table row run on
 
 
 TABLE_WORDS = ("信息内容", "第二十条", "申请人情况", "予以公开", "本年新收", "上年结转", "不予公开", "无法提供",
                "不予处理", "结果维持", "结果纠正", "尚未审结", "总计")
-_HEADING = re.compile(r"^\s*[#*\s]*[（(]?[一二三四五六七八九十]{1,2}[、.．)）]")
+HEADING = re.compile(r"^\s*[#*\s]*[（(]?[一二三四五六七八九十]{1,2}[、.．)）]")
 _DIGIT = re.compile(r"[0-9０-９]")
+_PIECE = re.compile(r"[^\n。]+。?")  # a line, or a sentence of a line: one-line crawler text has many
+# a number a sentence counts things with (378条, 24篇, 2023年, 1.5万元, 95%) — a table cell has none
+_BARE_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?(?![0-9０-９.．条篇件次年月日个人项家期份场类余万元%％名所部台套批号])")
+
+
+def _is_prose(piece: str, config: RegionConfig) -> bool:
+    """A sentence (or a piece of one: it has 。，or ；) that counts with units: narrative, even
+    when it names a table label (上年结转0件); a table run into one line has bare numbers."""
+    sentence = any(p in piece for p in "。，；")  # also a line of prose wrapped at the page width
+    return sentence and len(_BARE_NUMBER.findall(piece)) < config.bare_numbers
 
 
 def model_regions(text: str, config: RegionConfig = RegionConfig()) -> list[tuple[int, int]]:
-    """Character ranges that can hold a tagged span: the head, every line that looks like a
-    table row, cell or heading, each with ``context`` characters around it.  Prose lines
-    hold no cells; skipping them is the "table regions" speed-up."""
+    """Character ranges that can hold a tagged span: the head, every piece of text (a line, or a
+    sentence of a long line) that can be a table row, cell or heading, each with context around
+    it.  Prose holds no cells — sentences (。，；) that count with units (378条); skipping them
+    is the "table regions" speed-up.  A table line skipped (a label with commas) is still read
+    in the context of its neighbours."""
     keep: list[tuple[int, int]] = [(0, min(len(text), config.head))]
-    pos = 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        s = line.strip()
+    for m in _PIECE.finditer(text):
+        s = m.group().strip()
         if not s:
             continue
-        prose = len(s) > config.prose and ("。" in s or "，" in s)
-        tabular = bool(_DIGIT.search(s)) and not prose
-        if tabular or any(w in s for w in TABLE_WORDS):
-            margin = config.context
-        elif _HEADING.match(line):
-            margin = config.heading_context
-        else:
-            continue
-        keep.append((max(0, start - margin), min(len(text), start + len(line) + margin)))
+        if (_DIGIT.search(s) or any(w in s for w in TABLE_WORDS)) and not _is_prose(s, config):
+            keep.append((max(0, m.start() - config.context), min(len(text), m.end() + config.context)))
+        elif HEADING.match(s):  # the heading's words, not the prose run on after it
+            end = min(m.end(), m.start() + config.heading)
+            keep.append((max(0, m.start() - config.heading_context), min(len(text), end + config.heading_context)))
     merged: list[tuple[int, int]] = []
     for a, b in sorted(keep):
         if merged and a <= merged[-1][1]:

@@ -286,3 +286,24 @@ def test_resegment_still_splits_run_together_cells_where_values_start():
     tags = [f"B-V:{f1}", f"I-V:{f1}", f"B-V:{f2}", f"B-V:{f3}", f"I-V:{f3}", f"I-V:{f3}"]  # 12 5 118
     probs = _mix(6, [{t: 0.9} for t in tags])
     assert [list(L)[i] for i in resegment(probs, argmax_ids(probs))] == tags
+
+
+def test_other_templates_cell_is_read_as_the_cell_in_the_same_place():
+    """A 2019 report (its headers say so) whose '7' the model reads as 2021's regulations.issued:
+    the model alone drops it (no such cell in 2019); the decoder reads it as 2019's cell in the
+    same place, regulations.new_made, and records why."""
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    seven = span_of(spans, "t2.regulations.new_made")
+    reread(probs, seven, {"V:t2.regulations.issued": 0.9, "V:t2.regulations.new_made": 0.05, "O": 0.05})
+
+    alone = decode(text, probs, arbitrate=False)
+    assert alone.record.template == "2019" and alone.record.cells["t2.regulations.new_made"] is None
+    ext = decode(text, probs)
+    assert ext.record.cells["t2.regulations.new_made"] == 7
+    (d,) = [d for d in ext.decisions if d["kind"] == "template"]
+    assert d["from"] == "t2.regulations.issued" and d["to"] == "t2.regulations.new_made"
+    assert d["span"] == [seven.start, seven.end]
+    assert ext.details["t2.regulations.new_made"]["arbitrated"]
+    off = ArbitrationConfig(align=replace(AlignConfig(), fold=False))
+    assert decode(text, probs, config=off).record.cells["t2.regulations.new_made"] is None

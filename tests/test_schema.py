@@ -68,3 +68,21 @@ def test_spans_to_tags_rejects_overlap_and_unknown_tags():
         spans_to_tags(5, [Span(0, 3, "H1"), Span(2, 4, "H2")])
     with pytest.raises(ValueError, match="unknown span tag"):
         spans_to_tags(5, [Span(0, 3, "V:t9.nothing.here")])
+
+
+def test_cross_template_targets_keep_a_cells_place():
+    from xxgk.data.schema import cross_template_targets
+
+    for version in ("2019", "2021"):
+        weights: dict[str, float] = {}
+        own = set(schema.get_template(version).fields)
+        for g, f, w in cross_template_targets(version):
+            assert g not in own and f in own
+            weights[g] = weights.get(g, 0) + w
+        assert all(abs(w - 1) < 1e-9 for w in weights.values())
+    to_2019 = {(g, f): w for g, f, w in cross_template_targets("2019")}
+    assert to_2019[("t2.regulations.in_force", "t2.regulations.total_published")] == 1  # column position
+    assert to_2019[("t3.other.misc.total", "t3.other.total")] == 1  # a row only 2021 has: same column
+    to_2021 = {(g, f): w for g, f, w in cross_template_targets("2021")}
+    assert to_2021[("t2.licensing.change", "t2.licensing.decisions")] == 1  # the row's only cell
+    assert abs(to_2021[("t3.other.total", "t3.other.misc.total")] - 1 / 3) < 1e-9
