@@ -32,6 +32,11 @@ model hesitates on every digit, character-by-character alternatives never hold
 the whole right cut, and a report read that badly breaks its column sums whatever
 one row says — so each such row is decided on its own row sum (R3) among whole-row
 cuts, and recorded as a ``split`` decision.
+
+Rows whose values are read but whose first reading breaks a check may also give the
+same values, in order, to other cells of the row (``placement`` sites, ``place.py``):
+the column a value sits in is what a page footer or a blank printed as nothing
+makes the model miscount, never the printed number.
 """
 from __future__ import annotations
 
@@ -46,7 +51,9 @@ from ..data.gold import Value, numeric
 from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
-from .decode import SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_label_mask
+from .decode import (SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_candidates,
+                     value_label_mask)
+from .place import row_placements
 from .split import first_logp, row_cuts, row_regions
 
 
@@ -103,6 +110,14 @@ class ArbitrationConfig:
     split_match_gain: float = math.log(90)
     # Weight of the model's cell probabilities in a row reading's score (its cut decisions weigh 1).
     split_column_weight: float = 0.1
+    # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
+    # in order, to other cells of the row.  Off: only the model's own cells.
+    placement: bool = True
+    # Placements kept per row (the most probable).  A 7-cell row with 5 values has C(7, 5) = 21.
+    placement_readings: int = 8
+    # Weight of the model's cell probabilities in a placement's log-probability: its column
+    # counting is what is in doubt (as `split_column_weight`).
+    placement_weight: float = 0.1
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -128,6 +143,7 @@ class Site:
     positions: list[int]
     readings: list[Reading] = field(default_factory=list)  # readings[0] is the model's first reading
     fields: set[str] = field(default_factory=set)
+    kind: str = "arbitration"  # or "placement": a row's values given to other cells of the row (place.py)
 
 
 @dataclass
@@ -302,6 +318,28 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     return sites, decisions, changed
 
 
+def placement_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                    sites: list[Site], taken: np.ndarray, config: ArbitrationConfig) -> list[Site]:
+    """A site per table-三 row / table-四 group whose first reading breaks a check through its
+    cells, its readings the other placements of its values in the row (``place.py``); rows
+    overlapping an earlier site or a split row are left to those."""
+    conf = probs[np.arange(len(ids)), ids]
+    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+    broken = [c for c in checks if not c.holds(values)]
+    if not broken:
+        return []
+    blocked = taken.copy()
+    for site in sites:
+        blocked[site.a:site.b] = True
+    out = []
+    for a, b, positions, readings in row_placements(text, probs, ids, template, broken, blocked,
+                                                    config.placement_readings, config.placement_weight):
+        site = Site(a, b, positions, kind="placement")
+        add_readings(site, text, probs, ids, readings)
+        out.append(site)
+    return out
+
+
 # --------------------------------------------------------------------------- #
 # Searching coupled sites
 # --------------------------------------------------------------------------- #
@@ -437,13 +475,15 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         for site in rows:
             taken[site.a:site.b] = True
     sites = [s for s in find_sites(uncertain_positions(probs, ids, config, frozen), ids) if not taken[s.a:s.b].any()]
-    if not sites:
-        return Arbitration(ids, decisions, changed)
     for site in sites:
         read_site(site, text, probs, ids, config)
-    known = set(get_template(template).fields)
     checks = checks_for(template)
     conf = probs[np.arange(len(ids)), ids]
+    if config.placement:
+        sites += placement_sites(text, probs, ids, template, checks, sites, taken, config)
+    if not sites:
+        return Arbitration(ids, decisions, changed)
+    known = set(get_template(template).fields)
     in_site = np.zeros(len(ids), dtype=bool)
     for s in sites:
         in_site[s.a:s.b] = True
@@ -515,7 +555,11 @@ def _decision(text: str, site: Site, k: int, choice: tuple[int, ...], scorer: Sc
     chosen, first = rows[choice[k]], rows[0]
     top2 = np.sort(probs[site.positions], axis=1)[:, -2:]
     min_margin = float((top2[:, 1] - top2[:, 0]).min())
-    if choice[k] != 0:
+    if site.kind == "placement":
+        reason = (f"the row's values read in the model's cells break {first['checks_broken']} check(s); "
+                  + (f"placed in other cells of the row (reading {choice[k]}) they break {chosen['checks_broken']}"
+                     if choice[k] != 0 else "no placement of the same values does better: the model's cells kept"))
+    elif choice[k] != 0:
         reason = (f"model unsure (margin {min_margin:.2f}); reading {choice[k]} breaks {chosen['checks_broken']} "
                   f"check(s) and has {chosen['leading_zeros']} leading-zero count(s); the model's first reading "
                   f"{first['checks_broken']} and {first['leading_zeros']}")
@@ -531,7 +575,7 @@ def _decision(text: str, site: Site, k: int, choice: tuple[int, ...], scorer: Sc
     shown = [first] + ranked[:config.record_alternatives - 1]
     if chosen not in shown:
         shown.append(chosen)
-    return {"kind": "arbitration", "span": [site.a, site.b], "text": text[site.a:site.b],
+    return {"kind": site.kind, "span": [site.a, site.b], "text": text[site.a:site.b],
             "positions": site.positions, "fields": sorted(site.fields), "min_margin": round(min_margin, 4),
             "alternatives": shown, "chosen": {"reading": choice[k], "values": chosen["values"]},
             "changed": choice[k] != 0, "reason": reason}

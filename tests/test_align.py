@@ -307,3 +307,41 @@ def test_other_templates_cell_is_read_as_the_cell_in_the_same_place():
     assert ext.details["t2.regulations.new_made"]["arbitrated"]
     off = ArbitrationConfig(align=replace(AlignConfig(), fold=False))
     assert decode(text, probs, config=off).record.cells["t2.regulations.new_made"] is None
+
+
+# --------------------------------------------------------------------------- #
+# Placement readings (arbitrate.placement_sites, place.py)
+# --------------------------------------------------------------------------- #
+def test_row_read_one_column_off_is_placed_back_by_the_column_sums():
+    """granted's '3' and '2' read one column to the right (p 0.95 each, as after a page footer
+    between two cells): the row still adds up, but three column sums break; giving the same
+    values, in order, to the row's cells the sums hold — a recorded ``placement`` decision."""
+    text, spans = render(CELLS)
+    probs = one_hot(text, spans)
+    three, two = span_of(spans, "t3.granted.natural_person"), span_of(spans, "t3.granted.commercial")
+    reread(probs, three, {"V:t3.granted.commercial": 0.95, "V:t3.granted.natural_person": 0.04, "O": 0.01})
+    reread(probs, two, {"V:t3.granted.research": 0.95, "V:t3.granted.commercial": 0.04, "O": 0.01})
+
+    off = decode(text, probs, config=ArbitrationConfig(placement=False))
+    assert off.record.cells["t3.granted.commercial"] == 3 and off.record.cells["t3.granted.research"] == 2
+    assert off.findings
+
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in ("natural_person", "commercial", "research", "total")] \
+        == [3, 2, None, 5]
+    assert ext.findings == []
+    (d,) = [d for d in ext.decisions if d["kind"] == "placement" and d["changed"]]
+    assert d["alternatives"][0]["checks_broken"] == 3 and "placed in other cells" in d["reason"]
+    assert {"t3.granted.natural_person", "t3.granted.research"} <= set(d["fields"])
+    assert all(f.startswith("t3.granted.") for f in d["fields"])
+    assert ext.details["t3.granted.natural_person"]["arbitrated"]
+
+
+def test_row_whose_placements_fix_nothing_keeps_the_models_cells():
+    """A report that prints a row that does not add up (granted total 6, cells 3 and 2): no way
+    of placing the same values repairs it, so the model's cells stay and the finding is reported."""
+    text, spans = render({**CELLS, "t3.granted.total": 6})
+    ext = decode(text, one_hot(text, spans))
+    assert ext.record.cells["t3.granted.natural_person"] == 3 and ext.record.cells["t3.granted.total"] == 6
+    assert not any(d["changed"] for d in ext.decisions)
+    assert {f.rule for f in ext.findings} >= {"R3"}

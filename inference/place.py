@@ -1,0 +1,127 @@
+"""Placement readings: a row's printed values given to other cells of the same row.
+
+A small model finds a table-三 row's values far more reliably than the column each
+one sits in: a page footer (``－ 5 －``) between two cells of a row printed one cell
+per line, or a blank cell printed as nothing, shifts its count by one, and it may be
+sure of the wrong column (p 0.95).  The values themselves are not in doubt — only
+which cells they fill.  So for a row whose reading breaks a check through its cells,
+the other ways of giving the *same* values, in the same order, to the row's cells
+are readings too:
+
+    gain = weight × Σ_spans (log p(new cell) − log p(cell read))
+
+with p(cell) the span's mean B-/I- mass on that cell (as in ``align.py``), scaled by
+``weight`` (the model's column counting is what is in doubt; ``split.py`` weighs it
+alike).  Arbitration (``arbitrate.py``) then scores them with the checks like any
+other reading — a placement wins only where it repairs the sums, it never changes a
+printed number, and every one is a recorded decision.
+"""
+from __future__ import annotations
+
+from functools import cache
+from itertools import combinations
+
+import numpy as np
+
+from ..data.labels import OUTSIDE, Span, label2id
+from ..data.rules import Check
+from ..data.schema import get_template, split_field
+from .decode import spans_of
+
+FLOOR = 1e-6  # probability floor inside logarithms
+
+
+@cache
+def summed_rows(template: str) -> dict[str, tuple[str, ...]]:
+    """field -> the cells of its row, for the rows with a sum (table 三 rows, table 四 groups)."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for f in get_template(template).fields:
+        table, row, _ = split_field(f)
+        if table in ("t3", "t4"):
+            rows.setdefault((table, row), []).append(f)
+    return {f: tuple(cells) for cells in rows.values() for f in cells}
+
+
+def _cell_logp(probs: np.ndarray, start: int, end: int, cells: tuple[str, ...]) -> np.ndarray:
+    index = label2id()
+    b = [index[f"B-V:{f}"] for f in cells]
+    i = [index[f"I-V:{f}"] for f in cells]
+    rows = probs[start:end].astype(np.float64)
+    return np.log(np.clip((rows[:, b] + rows[:, i]).mean(axis=0), FLOOR, None))
+
+
+def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: list[bool], m: int, keep: int,
+               weight: float, drop: list[float]) -> list[tuple[float, tuple[int | None, ...]]]:
+    """The ``keep`` best other ways to give the values, in order, to ``m`` cells — an
+    ``optional`` value (one the alignment dropped) may stay out (None): ``(gain, cells)``,
+    gain = weight × (Σ log p(cell or drop) − the same for ``read``), best first."""
+    def logp_of(cells: tuple[int | None, ...]) -> float:
+        return sum(drop[k] if c is None else logp[k][c] for k, c in enumerate(cells))
+
+    base, n = logp_of(read), len(read)
+    opt = [k for k in range(n) if optional[k]]
+    out = []
+    for r in range(len(opt) + 1):
+        for left_out in combinations(opt, r):
+            kept = [k for k in range(n) if k not in left_out]
+            for cells in combinations(range(m), len(kept)):
+                full: list[int | None] = [None] * n
+                for k, c in zip(kept, cells):
+                    full[k] = c
+                if tuple(full) != read:
+                    out.append((weight * (logp_of(tuple(full)) - base), tuple(full)))
+    out.sort(key=lambda r: (-r[0], [-1 if c is None else c for c in r[1]]))
+    return out[:keep]
+
+
+def _dropped_spans(probs: np.ndarray, ids: np.ndarray) -> list[Span]:
+    """Value spans of the model's argmax reading that the reading ``ids`` reads as O."""
+    outside = label2id()[OUTSIDE]
+    return [s for s in spans_of(probs.argmax(axis=1)) if s.kind == "V" and (ids[s.start:s.end] == outside).all()]
+
+
+def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str, broken: list[Check],
+                   blocked: np.ndarray, keep: int, weight: float, max_optional: int = 2
+                   ) -> list[tuple[int, int, list[int], list[tuple[float, tuple[int, ...]]]]]:
+    """For each row touched by a ``broken`` check: ``(a, b, positions, readings)`` — the segment
+    from its first value to its last, the characters of its values, and the readings as
+    ``(gain, labels at positions)``, the model's own first.  Values the alignment dropped
+    between the row's and the next value (up to ``max_optional``) may join the row.  Rows
+    whose values are not read in cell order, that have no other placement, or that overlap
+    ``blocked`` characters are left out."""
+    row_of = summed_rows(template)
+    wanted = {row_of[f] for c in broken for f in c.fields if f in row_of}
+    index = label2id()
+    values = [s for s in spans_of(ids) if s.kind == "V"]
+    dropped = _dropped_spans(probs, ids)
+    by_row: dict[tuple[str, ...], list[int]] = {}
+    for k, span in enumerate(values):
+        f = span.tag[2:]
+        if f in row_of and row_of[f] in wanted:
+            by_row.setdefault(row_of[f], []).append(k)
+    out = []
+    for row, ks in sorted(by_row.items(), key=lambda kv: kv[1][0]):
+        spans = [values[k] for k in ks]
+        read = tuple(row.index(s.tag[2:]) for s in spans)
+        if any(x >= y for x, y in zip(read, read[1:])) or ks != list(range(ks[0], ks[-1] + 1)):
+            continue  # out of order, or another row's value in between
+        limit = values[ks[-1] + 1].start if ks[-1] + 1 < len(values) else len(ids)
+        extra = [d for d in dropped if spans[-1].end <= d.start and d.end <= limit][:max_optional]
+        spans += extra
+        read += (None,) * len(extra)
+        a, b = spans[0].start, spans[-1].end
+        if len(spans) > len(row) or blocked[a:b].any() or (not extra and len(spans) == len(row)):
+            continue
+        logp = [_cell_logp(probs, s.start, s.end, row) for s in spans]
+        drop = [float(np.log(max(FLOOR, 1.0 - np.exp(lp).sum()))) for lp in logp]
+        optional = [c is None for c in read]
+        positions = [p for s in spans for p in range(s.start, s.end)]
+        readings = [(0.0, tuple(int(ids[p]) for p in positions))]
+        for gain, cells in placements(logp, read, optional, len(row), keep, weight, drop):
+            labels: list[int] = []
+            for s, c in zip(spans, cells):
+                n = s.end - s.start
+                labels += [index[OUTSIDE]] * n if c is None else [index[f"B-V:{row[c]}"]] + [index[f"I-V:{row[c]}"]] * (n - 1)
+            readings.append((gain, tuple(labels)))
+        out.append((a, b, positions, readings))
+    return out
