@@ -108,6 +108,8 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
                                                                             "arbitration (ablation)."),
             no_align: bool = typer.Option(False, "--no-align", help="No template-order alignment (ablation)."),
             baseline: bool = typer.Option(False, "--baseline", help="The rule-based parser, no model (ablation)."),
+            regions: bool = typer.Option(False, "--regions", help="Run the model only where tables and headings can "
+                                                                  "be (faster on long reports; see xxgk bench)."),
             show: bool = typer.Option(False, "--show", help="Print each report's tables."),
             quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")) -> None:
     """Extract the three tables of every report into gold-file-shaped JSON, CSV and JSONL.
@@ -124,7 +126,8 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
         raise typer.Exit(2)
     try:
         summary = run_batch(paths, out, model_dir=model, workers=workers, progress=not quiet,
-                            arbitrate=not no_arbitrate, align=False if no_align else None, baseline=baseline)
+                            arbitrate=not no_arbitrate, align=False if no_align else None, baseline=baseline,
+                            regions=regions)
     except ModelMissingError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)
