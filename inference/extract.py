@@ -119,7 +119,7 @@ def detect(text: str) -> str | None:
 # --------------------------------------------------------------------------- #
 @dataclass(frozen=True)
 class RegionConfig:
-    head: int = 600  # the title and first lines: year, agency, heading 一
+    head: int = 448  # the title and first lines (year, agency, heading 一): one model window
     context: int = 256  # characters kept around each table piece: the model reads labels there
     heading: int = 40  # characters of a heading read (the longest template heading has 27) …
     heading_context: int = 48  # … with this context: a heading's own words suffice
