@@ -391,8 +391,10 @@ class Scorer:
                 self.field_checks[f].append(i)
         first = (0,) * len(sites)
         self.first = {f: self._field_value(f, first) for f in self.fields}  # the model's first reading
-        self.first_nums = {f: numeric(v) for f, v in self.first.items()}
-        self.first_broken = [self._broken(c, self.first_nums) for c in self.checks]
+        # every number a check can read, as first read (blank: 0); a choice overrides a few
+        self.first_nums = {f: c.number for f, c in self.fixed_best.items()}
+        self.first_nums.update((f, numeric(v)) for f, v in self.first.items())
+        self.first_broken = [self._broken(c, {}) for c in self.checks]
         self.first_gain = sum(s.readings[0].gain for s in sites)
         self.first_malformed = sum(s.readings[0].malformed for s in sites)
         # read confidently: candidates outside every site only (not even next to an unsure character)
@@ -408,9 +410,10 @@ class Scorer:
                 best = c
         return best.value if best is not None else None
 
-    def _broken(self, check: Check, nums: dict[str, float]) -> bool:
-        fixed = self.fixed_best
-        get = lambda f: nums[f] if f in nums else (fixed[f].number if f in fixed else 0)  # noqa: E731
+    def _broken(self, check: Check, changed: dict[str, float]) -> bool:
+        """Whether ``check`` breaks with the ``changed`` numbers and the first reading's others."""
+        first = self.first_nums
+        get = lambda f: changed[f] if f in changed else first.get(f, 0)  # noqa: E731
         return abs(sum(map(get, check.lhs)) - sum(map(get, check.rhs))) >= 1e-9
 
     def values(self, choice: tuple[int, ...]) -> dict[str, Value]:
@@ -429,8 +432,7 @@ class Scorer:
             out = (-math.inf, 0, 0, values)
         else:
             readings = [s.readings[r] for s, r in zip(self.sites, choice) if r]  # the others read first
-            nums = dict(self.first_nums)
-            nums.update((f, numeric(values[f])) for f in changed)
+            nums = {f: numeric(values[f]) for f in changed}
             affected = {i for f in changed for i in self.field_checks[f]}
             broken = sum(self.first_broken) + sum(
                 self._broken(self.checks[i], nums) - self.first_broken[i] for i in affected)
