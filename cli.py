@@ -108,8 +108,10 @@ def extract(paths: List[Path] = typer.Argument(..., help="Report files or folder
                                                                             "arbitration (ablation)."),
             no_align: bool = typer.Option(False, "--no-align", help="No template-order alignment (ablation)."),
             baseline: bool = typer.Option(False, "--baseline", help="The rule-based parser, no model (ablation)."),
-            regions: bool = typer.Option(False, "--regions", help="Run the model only where tables and headings can "
-                                                                  "be (faster on long reports; see xxgk bench)."),
+            regions: Optional[bool] = typer.Option(None, "--regions/--everywhere",
+                                                   help="Run the model only on the windows that hold tables and "
+                                                        "headings (the default: the same readings there, faster on "
+                                                        "long reports; see xxgk bench), or on the whole text."),
             show: bool = typer.Option(False, "--show", help="Print each report's tables."),
             quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")) -> None:
     """Extract the three tables of every report into gold-file-shaped JSON, CSV and JSONL.

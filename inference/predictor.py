@@ -96,15 +96,25 @@ class Predictor:
             model = quantize_int8(model)
         return cls(model, tokenizer, window=window, stride=stride, batch_size=batch_size)
 
-    def token_proba(self, ids: list[int], types: np.ndarray | None = None) -> np.ndarray:
+    def token_proba(self, ids: list[int], types: np.ndarray | None = None,
+                    needed: np.ndarray | None = None) -> np.ndarray:
         """Probabilities for a token sequence of any length: (len(ids), num_labels) float32.
-        ``types``: its layout ids (`xxgk.models.layout`), for a model built for them."""
+        ``types``: its layout ids (`xxgk.models.layout`), for a model built for them.
+        ``needed`` (bool per token): only the windows owning a needed token are run, the same
+        windows as for the whole sequence, so those tokens read exactly as in a full run; the
+        tokens of skipped windows read as O."""
         n = len(ids)
         out = np.zeros((n, len(self.labels)), dtype=np.float32)
         if n == 0:
             return out
         starts = window_starts(n, self.window, self.stride)
         owned = owned_spans(starts, self.window, n)
+        if needed is not None:
+            keep = [w for w, (lo, hi) in enumerate(owned) if needed[lo:hi].any()]
+            out[:, self._outside] = 1.0
+            starts, owned = [starts[w] for w in keep], [owned[w] for w in keep]
+            if not starts:
+                return out
         rows, offsets = zip(*(with_specials(ids[s:s + self.window], self.cls_id, self.sep_id) for s in starts))
         type_rows = None
         if types is not None:  # [CLS]/[SEP] read as layout id 0
@@ -126,25 +136,27 @@ class Predictor:
     def predict_proba(self, text: str, regions: list[tuple[int, int]] | None = None) -> np.ndarray:
         """Per-character label probabilities of ``text``: float32 (len(text), num_labels), rows sum to 1.
 
-        ``regions`` (optional ``[start, end)`` character ranges) runs the model only there —
-        e.g. around the tables and headings, for speed; every other character is ``O``.
-        Each region is read as a text of its own, so give it some context at both ends.
+        ``regions`` (optional ``[start, end)`` character ranges) runs the model only on the
+        windows of the whole text that own a character of a region — e.g. around the tables and
+        headings, for speed: a character of a region reads exactly as in a full run (same
+        windows, same context), a character of a skipped window is ``O``.
         """
         if regions is None:
             return self._read(text)
-        out = self._outside_only(len(text))
+        needed = np.zeros(len(text), dtype=bool)
         for start, end in merge_regions(regions, len(text)):
-            out[start:end] = self._read(text[start:end])
-        return out
+            needed[start:end] = True
+        return self._read(text, needed)
 
     def _outside_only(self, n: int) -> np.ndarray:
         out = np.zeros((n, len(self.labels)), dtype=np.float32)
         out[:, self._outside] = 1.0
         return out
 
-    def _read(self, text: str) -> np.ndarray:
+    def _read(self, text: str, needed: np.ndarray | None = None) -> np.ndarray:
         ids, char_of = encode_chars(self.tokenizer, text)
-        tok = self.token_proba(ids, token_layout_ids(text, char_of) if self.layout else None)
+        tok = self.token_proba(ids, token_layout_ids(text, char_of) if self.layout else None,
+                               None if needed is None else needed[np.asarray(char_of, dtype=np.int64)])
         if len(ids) == len(text) and char_of == list(range(len(text))):
             return tok
         out = self._outside_only(len(text))
