@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +115,8 @@ class ArbitrationConfig:
     # in order, to other cells of the row.  Off: only the model's own cells.
     placement: bool = True
     # Placements kept per row (the most probable).  A 7-cell row with 5 values has C(7, 5) = 21.
-    placement_readings: int = 8
+    # Measured on test reports 500-999: 4 and 8 read the same cells; 4 searches less.
+    placement_readings: int = 4
     # Weight of the model's cell probabilities in a placement's log-probability: its column
     # counting is what is in doubt (as `split_column_weight`).
     placement_weight: float = 0.1
@@ -416,18 +418,22 @@ class Scorer:
         get = lambda f: changed[f] if f in changed else first.get(f, 0)  # noqa: E731
         return abs(sum(map(get, check.lhs)) - sum(map(get, check.rhs))) >= 1e-9
 
-    def values(self, choice: tuple[int, ...]) -> dict[str, Value]:
-        out = dict(self.first)
+    def _changed(self, choice: tuple[int, ...]) -> dict[str, Value]:
+        """The fields whose value differs from the first reading's, with their values."""
+        out = {}
         for f in {f for k, r in enumerate(choice) if r for f in self.sites[k].fields if f in self.field_sites}:
-            out[f] = self._field_value(f, choice)
+            v = self._field_value(f, choice)
+            if v != self.first[f]:
+                out[f] = v
         return out
 
     def score(self, choice: tuple[int, ...]) -> tuple[float, int, int, dict[str, Value]]:
         """(score, checks broken, malformed counts, values); score -inf if a locked value changed."""
         if choice in self.cache:
             return self.cache[choice]
-        values = self.values(choice)
-        changed = [f for f, v in values.items() if v != self.first[f]]
+        delta = self._changed(choice)
+        values = ChainMap(delta, self.first)  # read-only view: no copy of every field per choice
+        changed = list(delta)
         if any(f in self.locked for f in changed):
             out = (-math.inf, 0, 0, values)
         else:
