@@ -74,10 +74,11 @@ def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: l
     return out[:keep]
 
 
-def _dropped_spans(probs: np.ndarray, ids: np.ndarray) -> list[Span]:
-    """Value spans of the model's argmax reading that the reading ``ids`` reads as O."""
+def _dropped_spans(probs: np.ndarray, ids: np.ndarray, a: int, b: int) -> list[Span]:
+    """Value spans of the model's argmax reading in ``[a, b)`` that the reading ``ids`` reads as O."""
     outside = label2id()[OUTSIDE]
-    return [s for s in spans_of(probs.argmax(axis=1)) if s.kind == "V" and (ids[s.start:s.end] == outside).all()]
+    return [s for s in spans_of(probs[a:b].argmax(axis=1), offset=a)
+            if s.kind == "V" and (ids[s.start:s.end] == outside).all()]
 
 
 def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str, broken: list[Check],
@@ -93,7 +94,6 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     wanted = {row_of[f] for c in broken for f in c.fields if f in row_of}
     index = label2id()
     values = [s for s in spans_of(ids) if s.kind == "V"]
-    dropped = _dropped_spans(probs, ids)
     by_row: dict[tuple[str, ...], list[int]] = {}
     for k, span in enumerate(values):
         f = span.tag[2:]
@@ -103,14 +103,15 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     for row, ks in sorted(by_row.items(), key=lambda kv: kv[1][0]):
         spans = [values[k] for k in ks]
         read = tuple(row.index(s.tag[2:]) for s in spans)
-        if any(x >= y for x, y in zip(read, read[1:])) or ks != list(range(ks[0], ks[-1] + 1)):
-            continue  # out of order, or another row's value in between
+        if (len(spans) >= len(row) or any(x >= y for x, y in zip(read, read[1:]))
+                or ks != list(range(ks[0], ks[-1] + 1))):
+            continue  # no other placement, out of order, or another row's value in between
         limit = values[ks[-1] + 1].start if ks[-1] + 1 < len(values) else len(ids)
-        extra = [d for d in dropped if spans[-1].end <= d.start and d.end <= limit][:max_optional]
+        extra = _dropped_spans(probs, ids, spans[-1].end, limit)[:max_optional]
         spans += extra
         read += (None,) * len(extra)
         a, b = spans[0].start, spans[-1].end
-        if len(spans) > len(row) or blocked[a:b].any() or (not extra and len(spans) == len(row)):
+        if blocked[a:b].any():
             continue
         logp = [_cell_logp(probs, s.start, s.end, row) for s in spans]
         drop = [float(np.log(max(FLOOR, 1.0 - np.exp(lp).sum()))) for lp in logp]
@@ -121,7 +122,10 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             labels: list[int] = []
             for s, c in zip(spans, cells):
                 n = s.end - s.start
-                labels += [index[OUTSIDE]] * n if c is None else [index[f"B-V:{row[c]}"]] + [index[f"I-V:{row[c]}"]] * (n - 1)
+                if c is None:
+                    labels += [index[OUTSIDE]] * n
+                else:
+                    labels += [index[f"B-V:{row[c]}"]] + [index[f"I-V:{row[c]}"]] * (n - 1)
             readings.append((gain, tuple(labels)))
         out.append((a, b, positions, readings))
     return out
