@@ -98,7 +98,8 @@ class AlignConfig:
     # 86.5 / 92.0 / 92.0 / 89.9 % cells; on 100 reports of all layouts 1e-3 ≥ 1e-2.
     fill: float | None = 1e-3
     # Move the model's mass on the other template's cells to where they sit in this one
-    # (`fold_other_template`) before aligning.  Measured on the 500 test reports: see the card.
+    # (`fold_other_template`) before aligning.  Measured (3 × 128 model): 98.52 → 98.71 % cells
+    # on the first 500 test reports (md_fragments 95.5 → 97.3), 98.85 → 98.94 % on reports 500–999.
     fold: bool = True
 
 

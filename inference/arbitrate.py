@@ -44,7 +44,7 @@ import math
 import re
 from collections import ChainMap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -402,7 +402,7 @@ class Scorer:
         # read confidently: candidates outside every site only (not even next to an unsure character)
         self.locked = [f for f in self.fields if f in self.fixed_best and not any(
             f in s.readings[0].cands for s in sites)]
-        self.cache: dict[tuple[int, ...], tuple[float, int, int, dict[str, Value]]] = {}
+        self.cache: dict[tuple[int, ...], tuple[float, int, int, Mapping[str, Value]]] = {}
 
     def _field_value(self, f: str, choice: tuple[int, ...]) -> Value:
         best = self.fixed_best.get(f)
@@ -427,7 +427,7 @@ class Scorer:
                 out[f] = v
         return out
 
-    def score(self, choice: tuple[int, ...]) -> tuple[float, int, int, dict[str, Value]]:
+    def score(self, choice: tuple[int, ...]) -> tuple[float, int, int, Mapping[str, Value]]:
         """(score, checks broken, malformed counts, values); score -inf if a locked value changed."""
         if choice in self.cache:
             return self.cache[choice]
