@@ -53,7 +53,8 @@ import numpy as np
 
 from ..data.labels import label2id
 from ..data.schema import cross_template_targets, get_template
-from .decode import best_candidate, label_names, span_value, spans_of, value_candidates
+from .decode import (best_candidate, label_names, span_value, spans_of, value_candidates, value_columns,
+                     write_cell)
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,8 @@ class Alignment:
 @cache
 def _columns(template: str, table: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """The table's fields in template order and the label columns of their B- and I- tags."""
-    index = {name: j for j, name in enumerate(label_names())}
     fields = get_template(template).table(table).fields
-    return (fields, np.array([index[f"B-V:{f}"] for f in fields]), np.array([index[f"I-V:{f}"] for f in fields]))
+    return (fields, *value_columns(fields))
 
 
 def table_spans(text: str, probs: np.ndarray, ids: np.ndarray, template: str) -> dict[str, list[SpanCells]]:
@@ -263,15 +263,6 @@ def align_table(spans: list[SpanCells], config: AlignConfig) -> tuple[list[int |
 # --------------------------------------------------------------------------- #
 # Entry point
 # --------------------------------------------------------------------------- #
-def _write(ids: np.ndarray, span: SpanCells, field_id: str | None) -> None:
-    names = label2id()
-    if field_id is None:
-        ids[span.start:span.end] = names["O"]
-    else:
-        ids[span.start] = names[f"B-V:{field_id}"]
-        ids[span.start + 1:span.end] = names[f"I-V:{field_id}"]
-
-
 def _cells(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Any]:
     conf = probs[np.arange(len(ids)), ids] if len(ids) else np.zeros(0)
     return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
@@ -280,10 +271,8 @@ def _cells(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Any]:
 @cache
 def _value_label_ids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B- ids, I- ids) of every ``V:`` field, aligned by field, and a mask of all value labels."""
-    names, index = label_names(), label2id()
-    fields = [n[4:] for n in names if n.startswith("B-V:")]
-    b = np.array([index[f"B-V:{f}"] for f in fields])
-    i = np.array([index[f"I-V:{f}"] for f in fields])
+    names = label_names()
+    b, i = value_columns(tuple(n[4:] for n in names if n.startswith("B-V:")))
     mask = np.zeros(len(names), dtype=bool)
     mask[b], mask[i] = True, True
     return b, i, mask
@@ -399,7 +388,7 @@ def align(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             if c == s.argmax:
                 continue
             old, new = fields[s.argmax], (fields[c] if c is not None else None)
-            _write(ids, s, new)
+            write_cell(ids, s.start, s.end, new)
             p = {old: round(float(s.p[s.argmax]), 4), "drop": round(s.p_drop, 4)}
             if new is not None:
                 p[new] = round(float(s.p[c]), 4)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..data.gold import Record, Value, numeric
-from ..data.labels import OUTSIDE, Span, labels, span_tags
+from ..data.labels import OUTSIDE, Span, label2id, labels, span_tags
 from ..data.rules import Finding, check_record
 from ..data.schema import AMOUNT_FIELDS, TEMPLATE_2019, TEMPLATE_2021, detect_template, get_template
 
@@ -112,6 +112,24 @@ def label_names() -> tuple[str, ...]:
 def value_label_mask() -> np.ndarray:
     """True for the B-/I- labels of ``V:`` tags."""
     return np.array([name[2:].startswith("V:") for name in label_names()])
+
+
+@cache
+def value_columns(fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The label ids of ``B-V:f`` and of ``I-V:f`` for each of ``fields``, aligned."""
+    index = label2id()
+    return (np.array([index[f"B-V:{f}"] for f in fields], dtype=np.int64),
+            np.array([index[f"I-V:{f}"] for f in fields], dtype=np.int64))
+
+
+def write_cell(ids: np.ndarray, start: int, end: int, field_id: str | None) -> None:
+    """Label ``ids[start:end]`` as the value of ``field_id`` (B- then I-), or O when None."""
+    index = label2id()
+    if field_id is None:
+        ids[start:end] = index[OUTSIDE]
+    else:
+        ids[start] = index[f"B-V:{field_id}"]
+        ids[start + 1:end] = index[f"I-V:{field_id}"]
 
 
 def check_probs(text: str, probs: np.ndarray) -> np.ndarray:

@@ -115,7 +115,7 @@ def detect(text: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- #
-# Where the model needs to look (optional: "model only on table regions")
+# Where the model needs to look (by default it runs only on the windows holding these regions)
 # --------------------------------------------------------------------------- #
 # The model runs only on the windows that hold table and heading regions (`model_regions`):
 # those characters read exactly as in a full run.  Measured on 150 test reports lengthened to

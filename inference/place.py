@@ -26,7 +26,7 @@ import numpy as np
 from ..data.labels import OUTSIDE, Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template, split_field
-from .decode import spans_of
+from .decode import spans_of, value_columns, write_cell
 
 FLOOR = 1e-6  # probability floor inside logarithms
 
@@ -43,9 +43,7 @@ def summed_rows(template: str) -> dict[str, tuple[str, ...]]:
 
 
 def _cell_logp(probs: np.ndarray, start: int, end: int, cells: tuple[str, ...]) -> np.ndarray:
-    index = label2id()
-    b = [index[f"B-V:{f}"] for f in cells]
-    i = [index[f"I-V:{f}"] for f in cells]
+    b, i = value_columns(cells)
     rows = probs[start:end].astype(np.float64)
     return np.log(np.clip((rows[:, b] + rows[:, i]).mean(axis=0), FLOOR, None))
 
@@ -92,7 +90,6 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     ``blocked`` characters are left out."""
     row_of = summed_rows(template)
     wanted = {row_of[f] for c in broken for f in c.fields if f in row_of}
-    index = label2id()
     values = [s for s in spans_of(ids) if s.kind == "V"]
     by_row: dict[tuple[str, ...], list[int]] = {}
     for k, span in enumerate(values):
@@ -119,13 +116,9 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         positions = [p for s in spans for p in range(s.start, s.end)]
         readings = [(0.0, tuple(int(ids[p]) for p in positions))]
         for gain, cells in placements(logp, read, optional, len(row), keep, weight, drop):
-            labels: list[int] = []
+            local = ids[a:b].copy()
             for s, c in zip(spans, cells):
-                n = s.end - s.start
-                if c is None:
-                    labels += [index[OUTSIDE]] * n
-                else:
-                    labels += [index[f"B-V:{row[c]}"]] + [index[f"I-V:{row[c]}"]] * (n - 1)
-            readings.append((gain, tuple(labels)))
+                write_cell(local, s.start - a, s.end - a, None if c is None else row[c])
+            readings.append((gain, tuple(int(local[p - a]) for p in positions)))
         out.append((a, b, positions, readings))
     return out

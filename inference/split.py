@@ -38,7 +38,7 @@ import numpy as np
 from ..data.labels import label2id
 from ..data.schema import get_template
 from .align import _value_label_ids
-from .decode import fold_width, label_names, spans_of
+from .decode import fold_width, label_names, spans_of, value_columns, write_cell
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
             cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
             labels = np.full(b - a, index["O"])
             for (s, e), c in zip(parts, cols):
-                labels[s] = index[f"B-V:{row[c]}"]
-                labels[s + 1:e] = index[f"I-V:{row[c]}"]
+                write_cell(labels, s, e, row[c])
             key = tuple(int(x) for x in labels)
             out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
     return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
@@ -153,8 +152,8 @@ def _parts(starts: list[int], digit: np.ndarray) -> list[tuple[int, int]]:
 def row_column_probs(probs: np.ndarray, a: int, b: int, row: tuple[str, ...]) -> np.ndarray:
     """Per character of ``[a, b)``, the model's probability of each of the row's cells
     (B- + I- mass, normalised over the row's cells)."""
-    index = label2id()
-    mass = probs[a:b, [index[f"B-V:{f}"] for f in row]] + probs[a:b, [index[f"I-V:{f}"] for f in row]]
+    bcols, icols = value_columns(row)
+    mass = probs[a:b, bcols] + probs[a:b, icols]
     return mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
 
 
