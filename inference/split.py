@@ -7,24 +7,30 @@ then the model's only evidence, and a small model hesitates on every digit
 wrong and the character-by-character alternatives of ``arbitrate`` (three labels
 per character, a few readings per site) never contain the whole right cut.
 
-This stage offers whole-row readings instead.  For a row of table 三 whose value
-spans (after alignment) sit together on digits and blanks only, with a digit run
-the model is unsure how to cut:
+This stage offers whole-row readings instead.  For a row of table 三 — or table 四,
+printed as one row of fifteen values in most layouts — whose value spans (after
+alignment) sit together on digits and blanks only, with a digit run the model is
+unsure how to cut:
 
+* the row's stretch is widened over the unread digits right before and after it
+  (the alignment drops a digit it cannot put in cell order: the ``0`` of ``20``
+  read as a value of its own);
 * the cut points are the positions where the model gives "a value starts here"
-  between ``split_min`` and ``1 - split_min`` of the start/continue mass (a blank
-  or a confident start always cuts; other positions never do);
+  between ``split_min`` and ``1 - split_min`` of the start/continue mass, and
+  every digit after a value's leading ``0`` (counts are printed without leading
+  zeros: ``00`` is two cells run together); a blank or a confident start always
+  cuts; other positions never do;
 * for every number of values the row can hold, the most probable cuts and the
-  most probable cuts whose values add up across the row (R3) are kept; a cut's
-  values take the row's cells in order (`assign_columns`, by the model's cell
-  probabilities);
+  most probable cuts whose values satisfy the row's sums (R3; R4 in table 四) are
+  kept; a cut's values take the row's cells in order (`assign_columns`, by the
+  model's cell probabilities);
 * its log-probability is that of its cut decisions under the model,
-  ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus a weighted log-probability of
-  its cells.
+  ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus that of reading each digit of
+  the stretch (or not: `read_logp`), plus a weighted log-probability of its cells.
 
-``arbitrate.split_rows`` then decides each row on its own sum (soft: adding up is
-evidence worth ``split_match_gain``, weighed against the model's doubt) and
-records the decision.  Nothing here knows a layout or a report.
+``arbitrate.split_rows`` then decides each row on its own sums (soft: each sum that
+holds is evidence worth ``split_match_gain``, weighed against the model's doubt)
+and records the decision.  Nothing here knows a layout or a report.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ from math import comb, log
 import numpy as np
 
 from ..data.labels import label2id
+from ..data.rules import Check, checks_for
 from ..data.schema import get_template
 from .align import _value_label_ids
 from .decode import fold_width, label_names, spans_of, value_columns, write_cell
@@ -51,7 +58,7 @@ class RowCut:
 
 @cache
 def _rows(template: str) -> dict[str, tuple[str, ...]]:
-    """field -> the fields of its table-三 row, in column order."""
+    """field -> the fields of its table-三 row (or of table 四), in column order."""
     out: dict[str, tuple[str, ...]] = {}
     t3 = get_template(template).table("t3")
     for block in t3.blocks:
@@ -59,7 +66,21 @@ def _rows(template: str) -> dict[str, tuple[str, ...]]:
             fields = tuple(f"t3.{row.key}.{col.key}" for col in block.columns)
             for f in fields:
                 out[f] = fields
+    t4 = tuple(get_template(template).table("t4").fields)  # printed as one row of 15 in most layouts
+    for f in t4:
+        out[f] = t4
     return out
+
+
+@cache
+def row_checks(template: str, row: tuple[str, ...]) -> tuple[Check, ...]:
+    """The sums (R3, R4) within one row: a table-三 row's total; table 四's three group totals."""
+    return tuple(c for c in checks_for(template) if c.rule in ("R3", "R4") and set(c.fields) <= set(row))
+
+
+def _sums(template: str, row: tuple[str, ...]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """``row_checks`` as (total's cell, its parts' cells), indices into ``row``."""
+    return tuple((row.index(c.lhs[0]), tuple(row.index(f) for f in c.rhs)) for c in row_checks(template, row))
 
 
 def _is_digit(ch: str) -> bool:
@@ -67,8 +88,8 @@ def _is_digit(ch: str) -> bool:
 
 
 def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
-    """``(a, b, row fields, fields read)`` for each table-三 row whose value spans are adjacent
-    in the text, on digits and blanks only."""
+    """``(a, b, row fields, fields read)`` for each table-三 row (and table 四) whose value spans
+    are adjacent in the text, on digits and blanks only, widened over unread digits at its ends."""
     rows = _rows(template)
     spans = [s for s in spans_of(ids) if s.kind == "V"]
     out = []
@@ -81,6 +102,7 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
             j += 1
         if row is not None:
             a, b = spans[k].start, spans[j - 1].end
+            a, b = _unread_ends(text, ids, a, b)
             between = text[a:b]
             if all(_is_digit(c) or c.isspace() for c in between):  # no other value between: spans are consecutive
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
@@ -88,37 +110,68 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
     return out
 
 
+def _unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` widened over the unread digits (and blanks) right before and after it: the
+    alignment drops a digit it cannot put in the row's cell order (the ``2`` of ``12`` read as
+    two values, a second total), but the row's numbers are all the digits between its label and
+    the next one."""
+    o = label2id()["O"]
+    free = lambda i: ids[i] == o and (_is_digit(text[i]) or text[i].isspace())  # noqa: E731
+    while a > 0 and free(a - 1):
+        a -= 1
+    while b < len(text) and free(b):
+        b += 1
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
 def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
                max_cuts: int) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
     """(q, digit, fixed, inner) over ``text[a:b]``: the model's share of "a value starts here" in
     the start/continue mass; which characters are digits; where a value surely starts (a digit
     after a blank, or ``q >= 1 - min_q``: a confident cut is never undone); and the unsure inner
-    cut points (``min_q <= q < 1 - min_q``, at most ``max_cuts``, the most probable, in text order)."""
+    cut points (``min_q <= q < 1 - min_q``, at most ``max_cuts``, the most probable, in text order).
+    A digit after a value's leading ``0`` is at least ``min_q``: ``00`` is two counts run together."""
     bcols, icols, _ = _value_label_ids()
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
     after_digit = np.r_[False, digit[:-1]]
     fixed = [int(i) for i in np.flatnonzero(digit & (~after_digit | (q >= 1 - min_q)))]
+    zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
+    after_zero_start = np.r_[False, (zero & ~after_digit)[:-1]]  # counts have no leading zeros
+    q = np.where(digit & after_digit & after_zero_start, np.maximum(q, min_q), q)
     inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
-def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
+def read_logp(probs: np.ndarray, a: int, b: int, digit: np.ndarray, read: np.ndarray) -> float:
+    """The model's log-probability that the digits of ``[a, b)`` are read (part of a value, ``read``)
+    or not: a cut reads every digit, a first reading may have left one out of the row's cells."""
+    _, _, vmask = _value_label_ids()
+    pv = np.clip(probs[a:b][:, vmask].sum(axis=1, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return float(np.where(read, np.log(pv), np.log1p(-pv))[digit].sum())
+
+
+def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...], template: str,
              min_q: float, max_cuts: int, keep: int, column_weight: float) -> list[RowCut]:
     """Ways to cut ``text[a:b]`` into values of the row's cells, best first.  Per number of
-    values: the ``keep`` most probable cuts, and the ``keep`` most probable whose values add up
-    across the row (R3, the last one the total) — the sums still have to win them.  Each cut's
+    values: the ``keep`` most probable cuts, and the ``keep`` most probable whose values satisfy
+    the row's sums (`_adds_up`) — the sums still have to win them.  Each cut's
     values take the row's cells in order by `assign_columns`; its log-probability is that of its
     cut decisions plus that of its cells.  Empty when the row has nothing to choose."""
     q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     if not inner:
         return []
-    no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner)
+    no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, digit, digit)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
     digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))
     index = label2id()
+    sums = _sums(template, row)
     out: dict[tuple[int, ...], float] = {}
     for n in range(len(fixed), len(row) + 1):
         extra = n - len(fixed)
@@ -126,7 +179,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
             continue
         scored = sorted(((no_cut + sum(gain[i] for i in cut), cut) for cut in combinations(inner, extra)),
                         key=lambda r: -r[0])
-        summing = [r for r in scored if n > 1 and _adds_up(digits, sorted([*fixed, *r[1]]))][:keep]
+        summing = [r for r in scored if n > 1 and _adds_up(digits, sorted([*fixed, *r[1]]), sums, len(row))][:keep]
         for logp, cut in scored[:keep] + summing:
             parts = _parts(sorted([*fixed, *cut]), digit)
             cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
@@ -188,9 +241,10 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
 def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],
                min_q: float, max_cuts: int, column_weight: float) -> float:
     """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
-    q, _, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
+    logp += read_logp(probs, a, b, digit, _value_label_ids()[2][ids[a:b]])
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
         if span.kind == "V" and span.tag[2:] in row:
@@ -198,13 +252,17 @@ def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, ro
     return logp
 
 
-def _adds_up(digits: str, starts: list[int]) -> bool:
-    """The values cut at ``starts`` (the last one the row's total) satisfy R3."""
+def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> bool:
+    """The values cut at ``starts`` satisfy the row's sums: a single total in the last cell (table
+    三) takes the last value whatever the blanks before it; several (table 四) need every cell read."""
     values = [int(digits[s:e].strip() or 0) for s, e in zip(starts, [*starts[1:], len(digits)])]
-    return sum(values[:-1]) == values[-1]
+    if len(sums) == 1 and sums[0][0] == cells - 1:
+        return sum(values[:-1]) == values[-1]
+    return len(values) == cells and all(values[t] == sum(values[p] for p in parts) for t, parts in sums)
 
 
-MAX_COMBINATIONS = 5000  # cut sets tried per row and value count: C(12, 6) = 924 for a full row of 7
+MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "row_column_probs", "row_cuts", "row_regions"]
+__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "row_checks", "row_column_probs", "row_cuts",
+           "row_regions"]

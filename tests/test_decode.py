@@ -18,9 +18,10 @@ L = label2id()
 # --------------------------------------------------------------------------- #
 # Hand-made reports and probabilities (no projection, no model)
 # --------------------------------------------------------------------------- #
-def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=()) -> tuple[str, list[Span]]:
+def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=(), one_line=()) -> tuple[str, list[Span]]:
     """A report as text (one table row per line, TAB between cells) and its spans.
-    ``joined``: pairs of fields printed with nothing between them (run-together digits)."""
+    ``joined``: pairs of fields printed with nothing between them (run-together digits);
+    ``one_line``: tables printed as one line of values without row labels (table 四 in a PDF)."""
     parts: list[tuple[str, str | None]] = []
     add = lambda s, tag=None: parts.append((s, tag))  # noqa: E731
     add(str(year), "YEAR"), add("年"), add(agency, "AGENCY"), add("政府信息公开工作年度报告\n")
@@ -34,9 +35,9 @@ def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=
         for block in table.blocks:
             add((block.item + "\n") if block.item else "")
             add("信息内容" + "".join("\t" + c.text for c in block.columns) + "\n")
+            prev = None
             for row in block.rows:
-                add(row.text)
-                prev = None
+                add("" if table.key in one_line else row.text)
                 for col in block.columns:
                     f = f"{table.key}.{row.key}.{col.key}"
                     if (prev, f) not in joined:
@@ -44,7 +45,7 @@ def render(template: str, cells: dict, *, year=2020, agency="某某镇", joined=
                     if cells.get(f) is not None:
                         add(str(cells[f]), "V:" + f)
                     prev = f
-                add("\n")
+                add("" if table.key in one_line and row != block.rows[-1] else "\n")
     heading(5), add("无。\n"), heading(6), add("无。\n")
     text, spans = "", []
     for s, tag in parts:
@@ -270,6 +271,54 @@ def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     assert any(f.rule == "R3" and f.where == "row granted" for f in ext.findings)
 
 
+def test_two_counts_run_together_in_table_four_are_cut_where_the_sums_hold():
+    """Table 四 printed on one line, a PDF merging two cells: ``… 0\t03`` is suit_direct's
+    pending 0 and total 3.  The model reads ``03`` confidently as one value of pending (p 0.999
+    that ``3`` continues it), leaving the total blank — a count with a leading zero, a group
+    without its total.  A count is printed without leading zeros, so the ``3`` is a possible cut
+    all the same, and the reading whose three group sums hold wins, recorded as a split."""
+    group = "t4.suit_direct"
+    cells = consistent_2019(**{f"{group}.upheld": 3, f"{group}.total": 3})
+    pending, total = f"{group}.pending", f"{group}.total"
+    text, spans = render("2019", cells, joined={(pending, total)}, one_line=("t4",))
+    start = span_of(spans, pending).start
+    assert text[start:start + 2] == "03"
+    probs = one_hot(text, spans)
+    probs[start + 1] = 1e-7
+    probs[start + 1, L[f"I-V:{pending}"]] = 0.999
+    probs[start + 1, L[f"B-V:{total}"]] = 0.001
+    alone = decode(text, probs, arbitrate=False)
+    assert (alone.record.cells[pending], alone.record.cells[total]) == (3, None)
+    ext = decode(text, probs)
+    assert (ext.record.cells[pending], ext.record.cells[total]) == (0, 3)
+    assert not [f for f in ext.findings if f.rule == "R4"]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
+    assert decision["changed"] and len(decision["fields"]) == 15
+    chosen = next(a for a in decision["alternatives"] if a["reading"] == decision["chosen"]["reading"])
+    assert chosen["adds_up"] == 3 and decision["alternatives"][0]["adds_up"] == 2
+
+
+def test_digit_the_alignment_dropped_is_read_back_into_its_row():
+    """``20\t0\t…\t20``: the model reads the ``0`` of ``20`` as a value of its own (the next
+    cell, p 0.99), so template order drops it, and the row reads 2 … 2 — which adds up.  The
+    whole row's digits are the row's (its stretch is widened over the dropped digit), the model
+    was sure the ``0`` is part of a value, and 20 … 20 adds up too: the digit is read back."""
+    row = "t3.granted"
+    cells = consistent_2019(**{f"{row}.natural_person": 20, f"{row}.total": 20})
+    text, spans = render("2019", cells)
+    s = span_of(spans, f"{row}.natural_person")
+    probs = one_hot(text, spans)
+    t = span_of(spans, f"{row}.total")
+    for i, cell in ((s.start + 1, "commercial"), (t.start + 1, "total")):  # a value of its own (p 0.99), and
+        probs[i] = 1e-7                                                    # a little doubt it continues one
+        probs[i, L[f"B-V:{row}.{cell}"]] = 0.99
+        probs[i, L[f"I-V:{row}.natural_person" if cell == "commercial" else f"I-V:{row}.total"]] = 0.005
+    assert decode(text, probs, config=ArbitrationConfig(split=False)).record.cells[f"{row}.natural_person"] == 2
+    ext = decode(text, probs)
+    assert ext.record.cells[f"{row}.natural_person"] == 20 and ext.record.cells[f"{row}.total"] == 20
+    assert ext.record.cells[f"{row}.commercial"] == 0
+
+
 def test_confident_value_is_never_changed_to_make_a_sum_work():
     """The report prints granted.total = 35 where its parts sum to 3.  Reading the '5' as not part
     of the cell would make R2 and R3 hold — but the model read it with a margin above the
@@ -382,10 +431,10 @@ def test_decoder_reads_what_the_generator_labels():
 
 
 def test_run_together_row_never_undoes_a_confident_cut():
-    """``1212`` read surely as 1 | 2 | 12 (p 0.95 that a value starts at the 2nd and 3rd digit):
+    """``1212`` read surely as 1 | 2 | 12 (p 0.9995 that a value starts at the 2nd and 3rd digit):
     12 | 12 would add up, but it undoes a confident cut, so the printed reading stays."""
     row = {"natural_person": 1, "commercial": 2, "total": 12}
-    text, probs, cells = _run_together_row(row, {1: 0.95, 2: 0.95})  # offset 3 (inside 12): 0.3
+    text, probs, cells = _run_together_row(row, {1: 0.9995, 2: 0.9995})  # offset 3 (inside 12): 0.3
     ext = decode(text, probs)
     assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == [1, 2, 12]
     (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
