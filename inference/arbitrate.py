@@ -279,6 +279,24 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
         site.fields.update(cands)
 
 
+def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row: tuple[str, ...],
+             sums: tuple[Check, ...], vmask: np.ndarray) -> bool:
+    """The model's own reading of a row needs no other cut: every digit of ``[a, b)`` is read,
+    no count has a leading zero, and every sum of the row holds — another cut could only win on
+    the model's probability, and the first reading is its most probable.  (Saves enumerating
+    the cuts of every row: most rows read right.)"""
+    digits = np.array([fold_width(c).isdigit() for c in text[a:b]], dtype=bool)
+    if not sums or (digits & ~vmask[ids[a:b]]).any():
+        return False
+    conf = np.zeros(b)
+    conf[a:] = probs[np.arange(a, b), ids[a:b]]
+    cands = value_candidates(text, spans_of(ids[a:b], offset=a), conf)
+    if any(is_malformed(c) for cs in cands.values() for c in cs):
+        return False
+    values = {f: best_candidate(cands[f]).value if f in cands else None for f in row}
+    return all(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
+
+
 def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                config: ArbitrationConfig) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
     """Run-together table-三 rows the model is unsure how to cut (``split.py``), each decided on
@@ -288,7 +306,11 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
     names = label_names()
+    vmask = value_label_mask()
     for a, b, row, read in row_regions(text, ids, template):
+        sums = row_checks(template, row)
+        if _settled(text, probs, ids, a, b, row, sums, vmask):
+            continue
         cuts = row_cuts(text, probs, a, b, row, template, config.split_min, config.split_max_cuts, config.split_readings,
                         config.split_column_weight)
         if not cuts:
@@ -299,7 +321,6 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         site = Site(a, b, list(range(a, b)))
         add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels) for c in cuts
                                                                 if c.labels != first])
-        sums = row_checks(template, row)
         rows = []
         for k, reading in enumerate(site.readings):
             values = {f: reading.best[f].value if f in reading.best else None for f in row}
