@@ -9,11 +9,13 @@ readings from the model's own top-k labels at those characters only, and picks
 the one with the best score
 
     score = Σ log p(label) − violation_cost × (R1–R4 checks broken)
-                           − malformed_cost × (counts printed with a leading zero)
+                           − malformed_cost × (malformed values)
 
-(``xxgk.data.rules.checks_for`` gives the equations; ``00`` read as one count is
-the usual sign of two cells run together, and blank counts as 0 in a sum, so
-only the form tells ``0|0`` from ``00|blank``).  Soft, not hard:
+(``xxgk.data.rules.checks_for`` gives the equations).  A value is malformed when it
+is a count printed with a leading zero — ``00`` read as one count is the usual sign
+of two cells run together, and blank counts as 0 in a sum, so only the form tells
+``0|0`` from ``00|blank`` — or when its digit run goes on unread before or after it
+(``5`` of ``501（其中修订115件）``: table 二 has no sums, only the form).  Soft, not hard:
 
 * only characters below the margin threshold change; a value whose characters
   and neighbours are all read confidently is locked — a reading that would
@@ -49,6 +51,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..data.gold import Value, numeric
+from ..data.labels import label2id
 from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
@@ -85,7 +88,9 @@ class ArbitrationConfig:
     # probable under the model than one that keeps it to win.
     violation_cost: float = math.log(10)
     # Cost of a count printed with a leading zero ("00", "05"): forms are printed
-    # without them, so such a reading is almost always two cells run together.
+    # without them, so such a reading is almost always two cells run together.  The same
+    # for a value whose digit run goes on unread (a number cut short).  Measured for the
+    # latter on test reports 0-499: 4 table-二 cells right, 2 wrong (crawler digits).
     malformed_cost: float = math.log(10)
     # Alternatives recorded per decision (the best-scoring ones).
     record_alternatives: int = 5
@@ -142,7 +147,7 @@ class Reading:
     labels: tuple[int, ...]
     cands: dict[str, list[SpanValue]]  # field -> candidate values inside the site
     best: dict[str, SpanValue] = field(default_factory=dict)  # field -> its best candidate here
-    malformed: int = 0  # counts with a leading zero
+    malformed: int = 0  # counts with a leading zero, and values whose digit run goes on unread
 
 
 @dataclass
@@ -257,6 +262,7 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
     """Read each ``(gain, labels at site.positions)`` into the site's readings (the first is the
     model's own); a reading giving the same values as an earlier one is left out."""
     seen: set[tuple] = set()
+    outside = label2id()["O"]
     local = ids[site.a:site.b].copy()
     offsets = [p - site.a for p in site.positions]
     conf = np.zeros(len(ids))
@@ -274,8 +280,11 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
         if key in seen:
             continue  # the same values as a more probable reading (the first reading comes first)
         seen.add(key)
+        unread = lambda i: bool(0 <= i < len(ids) and fold_width(text[i]).isdigit()  # noqa: E731
+                                and (local[i - site.a] if site.a <= i < site.b else ids[i]) == outside)
+        malformed = sum(is_malformed(c) + unread(c.start - 1) + unread(c.end) for cs in cands.values() for c in cs)
         site.readings.append(Reading(float(gain), labs, cands, {f: best_candidate(cs) for f, cs in cands.items()},
-                                     sum(is_malformed(c) for cs in cands.values() for c in cs)))
+                                     malformed))
         site.fields.update(cands)
 
 
@@ -324,7 +333,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         rows = []
         for k, reading in enumerate(site.readings):
             values = {f: reading.best[f].value if f in reading.best else None for f in row}
-            adds_up = sum(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
+            adds_up = sum(bool(values[c.lhs[0]] is not None and c.holds(values)) for c in sums)
             score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
                      - config.malformed_cost * reading.malformed)
             rows.append({"reading": k, "values": values, "labels": [names[lab] for lab in reading.labels],

@@ -1,6 +1,8 @@
 """Decoding: value parsing, spans → cells, run-together digits, arithmetic-aware arbitration."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -317,6 +319,30 @@ def test_digit_the_alignment_dropped_is_read_back_into_its_row():
     ext = decode(text, probs)
     assert ext.record.cells[f"{row}.natural_person"] == 20 and ext.record.cells[f"{row}.total"] == 20
     assert ext.record.cells[f"{row}.commercial"] == 0
+
+
+def test_a_number_is_not_cut_short_where_the_model_doubts_its_last_digits():
+    """``501（其中修订115件）``: a count with a remark.  The model starts the value at ``5`` but
+    reads ``01`` as part of the remark (O 0.70 against continuing the value 0.21 / 0.30).  No sum
+    runs through table 二, so only the form decides: a value whose digit run goes on unread is
+    cut short (cost as a leading zero), and the whole run wins."""
+    field = "t2.normative.total_published"
+    cells = consistent_2019(**{field: "501（其中修订115件）"})
+    text, spans = render("2019", cells)
+    s = span_of(spans, field)
+    probs = one_hot(text, spans)
+    for i, p_value in ((s.start + 1, 0.21), (s.start + 2, 0.30)):
+        unsure(probs, i, "O", f"I-V:{field}", 0.70)
+        probs[i, L[f"I-V:{field}"]] = p_value
+    for i in range(s.start + 3, s.end):
+        probs[i] = 1e-6
+        probs[i, L["O"]] = 1.0
+    assert decode(text, probs, arbitrate=False).record.cells[field] == 5
+    ext = decode(text, probs)
+    assert ext.record.cells[field] == 501
+    assert ext.details[field]["arbitrated"]
+    json.dumps(ext.decisions)  # plain numbers, not numpy ones
+    assert decode(text, probs, config=ArbitrationConfig(malformed_cost=0.0)).record.cells[field] == 5
 
 
 def test_confident_value_is_never_changed_to_make_a_sum_work():
