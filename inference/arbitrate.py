@@ -39,6 +39,10 @@ Rows whose values are read but whose first reading breaks a check may also give 
 same values, in order, to other cells of the row (``placement`` sites, ``place.py``):
 the column a value sits in is what a page footer or a blank printed as nothing
 makes the model miscount, never the printed number.
+
+Last, a table 三 printed as Markdown fragments without row labels, whose rows break a
+check, may be read line by line from other first rows (``fragments.py``): which row a
+fragment starts at is one decision per fragment, recorded as ``fragment_rows``.
 """
 from __future__ import annotations
 
@@ -57,6 +61,7 @@ from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
 from .decode import (SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_candidates,
                      value_label_mask)
+from .fragments import fragment_readings
 from .place import row_placements
 from .split import first_logp, row_checks, row_cuts, row_regions
 
@@ -134,6 +139,16 @@ class ArbitrationConfig:
     # Weight of the model's cell probabilities in a placement's log-probability: its column
     # counting is what is in doubt (as `split_column_weight`).
     placement_weight: float = 0.1
+    # Fragment rows (``fragments.py``): table 三 printed as Markdown fragments without row labels
+    # may be read line by line from other first rows, when the model's rows break a check.
+    fragments: bool = True
+    # Weight of the model's cell probabilities in a fragment reading (its row counting is what
+    # is in doubt, as `placement_weight`).
+    fragment_weight: float = 0.1
+    # Choices of first rows tried at most: fragments in order, not overlapping, inside the table,
+    # C(slack + fragments, fragments) of them (slack: the rows no line fills; 1 when every row
+    # is printed, blank rows as empty lines).  Above this, the model's rows stay.
+    fragment_max_readings: int = 2000
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -320,8 +335,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         sums = row_checks(template, row)
         if _settled(text, probs, ids, a, b, row, sums, vmask):
             continue
-        cuts = row_cuts(text, probs, a, b, row, template, config.split_min, config.split_max_cuts, config.split_readings,
-                        config.split_column_weight)
+        cuts = row_cuts(text, probs, a, b, row, template, config.split_min, config.split_max_cuts,
+                        config.split_readings, config.split_column_weight)
         if not cuts:
             continue
         base = first_logp(text, probs, a, b, ids, row, config.split_min, config.split_max_cuts,
@@ -525,11 +540,21 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     for site in sites:
         read_site(site, text, probs, ids, config)
     checks = checks_for(template)
-    conf = probs[np.arange(len(ids)), ids]
     if config.placement:
         sites += placement_sites(text, probs, ids, template, checks, sites, taken, config)
-    if not sites:
-        return Arbitration(ids, decisions, changed)
+    if sites:
+        _search_sites(text, probs, ids, template, checks, sites, config, decisions, changed)
+    if config.fragments:
+        _fragment_rows(text, probs, ids, template, checks, config, decisions, changed)
+    return Arbitration(ids, decisions, changed)
+
+
+def _search_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                  sites: list[Site], config: ArbitrationConfig, decisions: list[dict[str, Any]],
+                  changed: dict[str, int]) -> None:
+    """Each group of coupled sites searched with the checks; the chosen readings written into
+    ``ids``, their decisions appended (in place)."""
+    conf = probs[np.arange(len(ids)), ids]
     known = set(get_template(template).fields)
     in_site = np.zeros(len(ids), dtype=bool)
     for s in sites:
@@ -553,7 +578,22 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                 seg = ids[site.a:site.b]  # a view: writes the chosen labels into ids
                 seg[[p - site.a for p in site.positions]] = site.readings[choice[k]].labels
             decisions.append(decision)
-    return Arbitration(ids, decisions, changed)
+
+
+def _fragment_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                   config: ArbitrationConfig, decisions: list[dict[str, Any]], changed: dict[str, int]) -> None:
+    """Markdown fragments of table 三 read from other first rows (``fragments.py``) when the
+    model's rows break a table-三 check: ``ids``, ``decisions`` and ``changed`` updated in place."""
+    conf = probs[np.arange(len(ids)), ids]
+    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+    if all(c.holds(values) for c in checks if c.rule != "R4"):
+        return
+    out, decision = fragment_readings(text, probs, ids, template, checks, config)
+    if decision is not None:
+        ids[:] = out
+        for f in decision["fields"]:
+            changed[f] = len(decisions)
+        decisions.append(decision)
 
 
 def fill_missed_cells(cells: dict[str, Value], template: str,

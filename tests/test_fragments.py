@@ -1,0 +1,113 @@
+"""Fragment rows: table 三 as Markdown fragments without row labels, read line by line."""
+from __future__ import annotations
+
+import json
+
+from xxgk.data.labels import Span, label2id
+from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS
+from xxgk.inference.arbitrate import ArbitrationConfig
+from xxgk.inference.decode import decode
+from xxgk.inference.fragments import fragments, placements, table_rows
+
+from .conftest import one_hot
+
+L = label2id()
+ROWS, COLS = table_rows("2019")
+# a consistent 2019 table 三 (R1, R2, R3 hold), natural persons only; the other cells blank
+GOLD = {"new_received": 5, "carried_over": 1, "granted": 2, "partial": 1, "denied.state_secret": 1,
+        "unavailable.not_held": 1, "total": 5, "carried_forward": 1}
+
+
+def _value(row: str, col: str) -> int | None:
+    if col in ("natural_person", "total"):
+        return GOLD.get(row, 0)
+    return None
+
+
+def markdown_report(split: int, read_late: bool) -> tuple[str, list[Span], dict]:
+    """A 2019 report whose table 三 is printed as two Markdown fragments (rows before ``split``,
+    then the rest) after the row labels, a page footer ``－ 2 －`` between them, blank cells
+    empty.  Spans: the model's reading — ``read_late``: the second fragment read one row late
+    (its last two lines both as the last row) and the footer read as a value."""
+    text, spans = "2020年某某镇政府信息公开工作年度报告\n", []
+
+    def heading(n: int) -> None:
+        nonlocal text
+        h = f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}"
+        spans.append(Span(len(text), len(text) + len(h), f"H{n}"))
+        text += h + "\n"
+
+    heading(3)
+    text += "申请人情况\n" + "\n".join(ROWS) + "\n\n"
+    for part, rows in enumerate((ROWS[:split], ROWS[split:])):
+        if part:
+            footer = text + "－ "
+            if read_late:
+                spans.append(Span(len(footer), len(footer) + 1, f"V:t3.{ROWS[split]}.natural_person"))
+            text = footer + "2 －\n"
+        text += "| " + " | ".join(f"数据{k + 1}" for k in range(len(COLS))) + " |\n"
+        text += "|" + " --- |" * len(COLS) + "\n"
+        for i, row in enumerate(rows):
+            text += "|"
+            for col in COLS:
+                v = _value(row, col)
+                text += " "
+                if v is not None:
+                    at = min(ROWS.index(row) + (1 if part and read_late else 0), len(ROWS) - 1)
+                    spans.append(Span(len(text), len(text) + len(str(v)), f"V:t3.{ROWS[at]}.{col}"))
+                    text += str(v)
+                text += " |"
+            text += "\n"
+        text += "\n"
+    heading(4)
+    text += "无。\n"
+    heading(5)
+    cells = {f"t3.{r}.{c}": _value(r, c) for r in ROWS for c in COLS}
+    return text, spans, cells
+
+
+def t3(ext) -> dict:
+    return {f: v for f, v in ext.record.cells.items() if f.startswith("t3.")}
+
+
+def test_fragments_are_runs_of_markdown_data_lines():
+    text = ("| 数据1 | 数据2 | 数据3 |\n| --- | --- | --- |\n| 1 | 0 | 1 |\n|  |  |  |\n\n"
+            "－ 2 －\n| 2 |  0   0 |\n| 3 | 0 | 3 |\n| 合计 | 1 | 1 |\n")
+    found = fragments(text, 0, len(text), 3)
+    assert [len(f.lines) for f in found] == [2, 2]  # header, underline, words: not rows; merged cells: a row
+    assert [text[s:e].strip() for s, e in found[0].lines[0]] == ["1", "0", "1"]
+    assert [text[s:e].strip() for s, e in found[1].lines[0]] == ["2", "0   0"]
+
+
+def test_placements_keep_fragments_in_order_inside_the_table():
+    assert placements([2, 1], 4, 100) == [(0, 2), (0, 3), (1, 3)]
+    assert placements([2, 2], 4, 100) == [(0, 2)]  # every row printed: one way
+    assert placements([3, 2], 4, 100) == []  # more lines than rows
+    assert placements([1, 1, 1], 30, 100) == []  # C(30, 3) choices: too many
+
+
+def test_fragment_read_one_row_late_is_counted_from_its_lines():
+    """The second fragment starts at row 9 (denied.process_info); the model counts it from row 10
+    (its lines far from the labels, a page footer before them), reads its last two lines as one row
+    (the alignment drops one) and the footer's 2 as a value.  The model's rows break the sums;
+    counting the lines from row 9 breaks none: every value goes back to its row, the footer is
+    dropped, one recorded decision."""
+    text, spans, gold = markdown_report(split=9, read_late=True)
+    probs = one_hot(text, spans)
+    off = decode(text, probs, config=ArbitrationConfig(fragments=False))
+    assert t3(off) != gold and off.findings
+    ext = decode(text, probs)
+    assert t3(ext) == gold
+    assert ext.findings == []
+    (decision,) = [d for d in ext.decisions if d["kind"] == "fragment_rows"]
+    assert [f["first_row"] for f in decision["fragments"]] == [ROWS[0], ROWS[9]]
+    assert decision["dropped"] == ["2"] and decision["checks_broken"]["chosen"] == 0
+    assert ext.details["t3.carried_forward.total"]["arbitrated"]
+    json.dumps(ext.decisions)
+
+
+def test_fragments_read_right_are_left_alone():
+    text, spans, gold = markdown_report(split=9, read_late=False)
+    ext = decode(text, one_hot(text, spans))
+    assert t3(ext) == gold
+    assert not [d for d in ext.decisions if d["kind"] == "fragment_rows"]
