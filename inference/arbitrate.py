@@ -42,7 +42,10 @@ makes the model miscount, never the printed number.
 
 Last, a table 三 printed as Markdown fragments without row labels, whose rows break a
 check, may be read line by line from other first rows (``fragments.py``): which row a
-fragment starts at is one decision per fragment, recorded as ``fragment_rows``.
+fragment starts at is one decision per fragment, recorded as ``fragment_rows``.  And a
+table 四 printed one count per line, whose cells the model leaves blank while its numbers
+go unread (a page break inside it), may be read in order (``sequence.py``,
+``table_sequence``).
 """
 from __future__ import annotations
 
@@ -63,6 +66,7 @@ from .decode import (SpanValue, best_candidate, fold_width, label_names, span_va
                      value_label_mask)
 from .fragments import fragment_readings
 from .place import row_placements
+from .sequence import sequence_reading
 from .split import first_logp, row_checks, row_cuts, row_regions
 
 
@@ -149,6 +153,13 @@ class ArbitrationConfig:
     # C(slack + fragments, fragments) of them (slack: the rows no line fills; 1 when every row
     # is printed, blank rows as empty lines).  Above this, the model's rows stay.
     fragment_max_readings: int = 2000
+    # Table 四 as a sequence (``sequence.py``): where the model leaves its cells blank or breaks
+    # a sum while the table holds fifteen numbers or a few more, read them in order.
+    sequence: bool = True
+    # Weight of the model's cell probabilities in a sequence reading (its counting is in doubt).
+    sequence_weight: float = 0.1
+    # Numbers of the table a sequence reading may leave out (page numbers printed bare).
+    sequence_drop: int = 2
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -546,7 +557,20 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         _search_sites(text, probs, ids, template, checks, sites, config, decisions, changed)
     if config.fragments:
         _fragment_rows(text, probs, ids, template, checks, config, decisions, changed)
+    if config.sequence:
+        _record(sequence_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)
+
+
+def _record(result: tuple[np.ndarray, dict[str, Any] | None], ids: np.ndarray, decisions: list[dict[str, Any]],
+            changed: dict[str, int]) -> None:
+    """A whole-table reading's result written into ``ids`` and its decision recorded (in place)."""
+    out, decision = result
+    if decision is not None:
+        ids[:] = out
+        for f in decision["fields"]:
+            changed[f] = len(decisions)
+        decisions.append(decision)
 
 
 def _search_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
@@ -588,12 +612,7 @@ def _fragment_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
     if all(c.holds(values) for c in checks if c.rule != "R4"):
         return
-    out, decision = fragment_readings(text, probs, ids, template, checks, config)
-    if decision is not None:
-        ids[:] = out
-        for f in decision["fields"]:
-            changed[f] = len(decisions)
-        decisions.append(decision)
+    _record(fragment_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
 
 
 def fill_missed_cells(cells: dict[str, Value], template: str,

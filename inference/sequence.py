@@ -1,0 +1,142 @@
+"""Table 四 as a sequence: its fifteen printed numbers, in order, are its fifteen cells.
+
+Table 四 (行政复议 / 行政诉讼) is one row of fifteen counts under a two-level header.
+Printed one count per line (Word exports, PDF text), a page break — ``第12页``, a
+running title, ``10/11`` — often falls inside it, and after it the model loses
+count: it reads the remaining counts as cells out of order, the alignment drops the
+ones that do not fit (each only "not a value" with p 0.03–0.2), and cells stay
+blank while printed counts go unread.  In an all-zero table no sum notices.
+
+What the model is sure of here is that these are table-四 counts; what it loses is
+which.  So where the model's reading leaves table-四 cells blank or breaks a sum
+while the table holds at least fifteen numbers — lines of numbers only: a footer's
+``10/11`` or ``－ 3 －`` or ``第12页`` is not one — this stage offers the readings that
+give fifteen of them, in order, to the fifteen cells (dropping at most
+`ArbitrationConfig.sequence_drop`), scored like the fragment readings:
+
+    weight × mean (log p(new cell) − log p(cell read))
+      − violation_cost × (R4 sums broken) − malformed_cost × (numbers left unread)
+
+A number of the table left unread counts as a malformed reading (the model read it
+as a value; only the order stage dropped it).  The choice is a recorded
+``table_sequence`` decision; a printed number is never changed.
+"""
+from __future__ import annotations
+
+import re
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from ..data.labels import Span, label2id
+from ..data.rules import Check
+from ..data.schema import get_template
+from .decode import best_candidate, span_value, spans_of, value_columns, write_cell
+
+FLOOR = 1e-6  # probability floor inside logarithms
+_NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
+
+
+def _line(text: str, i: int) -> str:
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", i)
+    return text[a:len(text) if b < 0 else b]
+
+
+def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                     config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """The best in-order reading of table 四's numbers, if it scores better than the model's:
+    ``(ids, decision)`` — relabelled ids (a copy), or the same ids and None."""
+    cells = tuple(get_template(template).table("t4").fields)
+    all_spans = spans_of(ids)
+    t4 = [s for s in all_spans if s.tag.startswith("V:t4.")]
+    if not t4:
+        return ids, None
+    a = max([h.end for h in all_spans if h.tag == "H4" and h.end <= t4[0].start], default=t4[0].start)
+    b = min([h.start for h in all_spans if h.kind == "H" and h.start >= t4[-1].end], default=len(text))
+    outside = label2id()["O"]
+    dropped = [s for s in spans_of(probs.argmax(axis=1)) if s.kind == "V" and a <= s.start < b
+               and (ids[s.start:s.end] == outside).all()]
+    numbers = sorted((s for s in [*t4, *dropped] if _NUMBERS_ONLY.fullmatch(_line(text, s.start))),
+                     key=lambda s: s.start)
+    if len({(s.start, s.end) for s in numbers} & {(s.start, s.end) for s in t4}) < len(t4):
+        return ids, None  # some of the model's table-四 values sit on lines with words: not this layout
+    filled = {s.tag[2:] for s in t4}
+    conf = probs[np.arange(len(ids)), ids]
+    r4 = [c for c in checks if c.rule == "R4"]
+    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None) for s in numbers}
+    extra = len(numbers) - len(cells)
+    if not 0 <= extra <= config.sequence_drop or (len(filled) == len(cells) and _holds(text, t4, conf, r4)):
+        return ids, None
+    moving = set(current)
+    fixed: dict[str, list] = {}
+    for s in all_spans:
+        if s.kind == "V" and (s.start, s.end) not in moving:
+            sv = span_value(text, s, conf)
+            if sv is not None:
+                fixed.setdefault(sv.field, []).append(sv)
+    b_ids, i_ids = value_columns(cells)
+    logp, parsed = {}, {}
+    for s in numbers:
+        mass = (probs[s.start:s.end, b_ids] + probs[s.start:s.end, i_ids]).astype(np.float64).mean(axis=0)
+        lp = np.log(np.clip(mass, FLOOR, None))
+        logp[(s.start, s.end)] = np.r_[lp, np.log(max(FLOOR, 1.0 - float(mass.sum())))]
+        parsed[(s.start, s.end)] = span_value(text, Span(s.start, s.end, "V:" + cells[0]), conf)
+    index = {f: k for k, f in enumerate(cells)}
+    drop = len(cells)
+
+    def score(assign: dict[tuple[int, int], str | None]) -> tuple[float, int, int]:
+        cands: dict[str, list] = {f: list(c) for f, c in fixed.items() if f in index}
+        for key, f in assign.items():
+            if f is not None and parsed[key] is not None:
+                cands.setdefault(f, []).append(parsed[key])
+        values = {f: best_candidate(c).value for f, c in cands.items() if c}
+        broken = sum(not c.holds(values) for c in r4)
+        unread = sum(f is None for f in assign.values())
+        at = lambda f: drop if f is None else index[f]  # noqa: E731
+        gain = float(np.mean([logp[k][at(assign[k])] - logp[k][at(current[k])] for k in assign]))
+        return (config.sequence_weight * gain - config.violation_cost * broken - config.malformed_cost * unread,
+                broken, unread)
+
+    first = score(current)
+    best: tuple[tuple[float, int, int], dict | None] = (first, None)
+    keys = list(current)
+    for left_out in combinations(range(len(keys)), extra):
+        kept = [k for n, k in enumerate(keys) if n not in left_out]
+        assign = {**dict.fromkeys(keys), **{k: f for k, f in zip(kept, cells)}}
+        if assign == current:
+            continue
+        sc = score(assign)
+        if sc[0] > best[0][0] + 1e-9:
+            best = (sc, assign)
+    (chosen, broken, unread), assign = best
+    if assign is None:
+        return ids, None
+    out = ids.copy()
+    for (s, e), f in assign.items():
+        write_cell(out, s, e, f)
+    moved = sorted({f for k in assign if assign[k] != current[k] for f in (assign[k], current[k]) if f is not None})
+    decision = {
+        "kind": "table_sequence", "changed": True, "span": [a, b], "fields": moved,
+        "dropped": [text[s:e] for (s, e), f in assign.items() if f is None],
+        "checks_broken": {"model": first[1], "chosen": broken}, "unread": {"model": first[2], "chosen": unread},
+        "score": {"model": round(first[0], 4), "chosen": round(chosen, 4)},
+        "reason": (f"table 四 holds {len(numbers)} numbers on lines of numbers only; the model's cells leave "
+                   f"{first[2]} unread and break {first[1]} sum(s); read in order into the {len(cells)} cells "
+                   f"they leave {unread} unread and break {broken}"),
+    }
+    return out, decision
+
+
+def _holds(text: str, spans: list[Span], conf: np.ndarray, checks: list[Check]) -> bool:
+    cands: dict[str, list] = {}
+    for s in spans:
+        sv = span_value(text, s, conf)
+        if sv is not None:
+            cands.setdefault(sv.field, []).append(sv)
+    values = {f: best_candidate(c).value for f, c in cands.items()}
+    return all(c.holds(values) for c in checks)
+
+
+__all__ = ["sequence_reading"]
