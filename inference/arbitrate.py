@@ -45,7 +45,8 @@ check, may be read line by line from other first rows (``fragments.py``): which 
 fragment starts at is one decision per fragment, recorded as ``fragment_rows``.  And a
 table 四 printed one count per line, whose cells the model leaves blank while its numbers
 go unread (a page break inside it), may be read in order (``sequence.py``,
-``table_sequence``).
+``table_sequence``); and table-三 values on lines padded with spaces, by the display
+column they end at under the column headers (``columns.py``, ``aligned_columns``).
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
 from .decode import (SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_candidates,
                      value_label_mask)
+from .columns import column_readings
 from .fragments import fragment_readings
 from .place import row_placements
 from .sequence import sequence_reading
@@ -153,6 +155,16 @@ class ArbitrationConfig:
     # C(slack + fragments, fragments) of them (slack: the rows no line fills; 1 when every row
     # is printed, blank rows as empty lines).  Above this, the model's rows stay.
     fragment_max_readings: int = 2000
+    # Space-aligned columns (``columns.py``): table-三 values on lines padded with spaces may be
+    # read by the display column they end at, when the model's columns break a check.
+    columns: bool = True
+    # Weight of the model's cell probabilities in such a reading (its column counting is in doubt).
+    columns_weight: float = 0.1
+    # Cost of a printed column read as a column whose header is not the nearest over it: when
+    # every row leaves the same cells blank, no sum tells the columns apart, the headers do.
+    columns_header_cost: float = math.log(10)
+    # Readings at most: C(columns, printed columns); 35 for table 三's 7 columns.
+    columns_max_readings: int = 200
     # Table 四 as a sequence (``sequence.py``): where the model leaves its cells blank or breaks
     # a sum while the table holds fifteen numbers or a few more, read them in order.
     sequence: bool = True
@@ -557,6 +569,8 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         _search_sites(text, probs, ids, template, checks, sites, config, decisions, changed)
     if config.fragments:
         _fragment_rows(text, probs, ids, template, checks, config, decisions, changed)
+    if config.columns:
+        _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:
         _record(sequence_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)

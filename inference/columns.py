@@ -1,0 +1,167 @@
+"""Space-aligned columns: in a table printed with spaces, a value's place on its line is its column.
+
+PDF text extracted with its layout (``pdftotext -layout``) prints table 三 as lines
+of a label and numbers padded with spaces under the column headers; a blank cell is
+just more spaces.  A small model reads the numbers well but counts columns by
+values, not by position — a row with a blank cell reads its later values one
+column early — and where the blanks sit in the same column all down the table, the
+column sums cannot tell which.  Their position can: numbers of one column end at
+the same display column (CJK characters two wide).
+
+This stage groups the table-三 values on such lines (no tabs) by where they end —
+ends within `GAP` display columns of each other are one printed column — and offers
+the readings that give the printed columns, in order, to the table's columns (every
+way of leaving out the ones no value fills), each value keeping its row:
+
+    weight × mean (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
+      − header_cost × (printed columns read as a column whose header is not over them)
+
+(the column headers as the model read them; where it read fewer than half of them, no
+such term), scored against the model's reading when that breaks a table-三 check or reads
+a printed column as another header's; the choice is a recorded ``aligned_columns``
+decision; a printed number is never changed.
+"""
+from __future__ import annotations
+
+import unicodedata
+from itertools import combinations
+from math import comb
+from typing import Any
+
+import numpy as np
+
+from ..data.labels import Span
+from ..data.rules import Check
+from .decode import best_candidate, span_value, spans_of, value_columns, write_cell
+from .fragments import table_rows
+
+FLOOR = 1e-6  # probability floor inside logarithms
+GAP = 2  # display columns between the ends of two numbers of one printed column, at most
+MIN_LINES = 3  # table-三 lines of spaced numbers needed to read columns off their positions
+SPREAD = 3  # display columns the ends of one printed column may spread over (stray spaces)
+
+
+def display_width(s: str) -> int:
+    """Columns ``s`` takes in a monospaced layout: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def printed_columns(ends: list[int], gap: int = GAP) -> list[tuple[int, int]]:
+    """``(first, last)`` display end of each printed column: ends sorted, split where two
+    neighbours are more than ``gap`` apart."""
+    out: list[list[int]] = []
+    for e in sorted(ends):
+        if out and e - out[-1][1] <= gap:
+            out[-1][1] = e
+        else:
+            out.append([e, e])
+    return [(a, b) for a, b in out]
+
+
+def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], printed: list[tuple[int, int]]
+                  ) -> list[str | None]:
+    """For each printed column, the table column whose header (a ``C:t3.<column>`` span the model
+    read) ends nearest to it; empty when fewer than half the columns' headers were read."""
+    ends: dict[str, int] = {}
+    for s in spans_of(ids):
+        col = s.tag[5:] if s.tag.startswith("C:t3.") else None
+        if col in cols and col not in ends:
+            ends[col] = display_width(text[text.rfind("\n", 0, s.start) + 1:s.end])
+    if 2 * len(ends) < len(cols):
+        return []
+    return [min(ends, key=lambda c: abs(ends[c] - hi)) for _, hi in printed]
+
+
+def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                    config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """The best reading of the table-三 values on space-aligned lines by their printed columns,
+    if it scores better than the model's: ``(ids, decision)`` — relabelled ids (a copy), or the
+    same ids and None.  ``config``: an ``ArbitrationConfig`` (violation_cost, columns_weight,
+    columns_header_cost, columns_max_readings)."""
+    rows, cols = table_rows(template)
+    if not cols:
+        return ids, None
+    spans = [s for s in spans_of(ids) if s.kind == "V"]
+    t3 = [s for s in spans if s.tag.startswith("V:t3.")]
+    by_line: dict[int, list[Span]] = {}
+    for s in t3:
+        by_line.setdefault(text.rfind("\n", 0, s.start) + 1, []).append(s)
+    ends: dict[tuple[int, int], int] = {}
+    for start, line_spans in by_line.items():
+        end = text.find("\n", start)
+        line = text[start:len(text) if end < 0 else end]
+        row_keys = {s.tag[2:].rsplit(".", 1)[0] for s in line_spans}
+        if "\t" in line or len(row_keys) != 1 or "   " not in line:
+            continue  # not a space-aligned row of one row's values
+        for s in line_spans:
+            ends[(s.start, s.end)] = display_width(text[start:s.end])
+    if len({text.rfind("\n", 0, k[0]) for k in ends}) < MIN_LINES:
+        return ids, None
+    printed = printed_columns(list(ends.values()))
+    if (len(printed) > len(cols) or any(hi - lo > SPREAD for lo, hi in printed)
+            or comb(len(cols), len(printed)) > config.columns_max_readings):
+        return ids, None  # not columns: more of them than the table has, or ends that drift
+    which = {k: next(n for n, (lo, hi) in enumerate(printed) if lo <= e <= hi) for k, e in ends.items()}
+    current = {(s.start, s.end): s.tag[2:] for s in t3 if (s.start, s.end) in ends}
+    conf = probs[np.arange(len(ids)), ids]
+    fixed: dict[str, list] = {}
+    for s in spans:
+        if (s.start, s.end) not in current:
+            sv = span_value(text, s, conf)
+            if sv is not None:
+                fixed.setdefault(sv.field, []).append(sv)
+    base = {f: best_candidate(c).value for f, c in fixed.items()}
+    cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
+    index = {f: k for k, f in enumerate(cells)}
+    b_ids, i_ids = value_columns(cells)
+    logp = {k: np.log(np.clip((probs[k[0]:k[1], b_ids] + probs[k[0]:k[1], i_ids]).astype(np.float64).mean(axis=0),
+                              FLOOR, None)) for k in current}
+    parsed = {k: span_value(text, Span(k[0], k[1], "V:" + f), conf) for k, f in current.items()}
+    t3_checks = [c for c in checks if any(f in index for f in c.fields)]
+    under = _headers_over(text, ids, cols, printed)
+
+    def score(assign: dict[tuple[int, int], str]) -> tuple[float, int]:
+        cands: dict[str, list] = {}
+        for k, f in assign.items():
+            if parsed[k] is not None:
+                cands.setdefault(f, list(fixed.get(f, []))).append(parsed[k])
+        values = {**base, **{f: best_candidate(c).value for f, c in cands.items()}}
+        broken = sum(not c.holds(values) for c in t3_checks)
+        gain = float(np.mean([logp[k][index[assign[k]]] - logp[k][index[current[k]]] for k in assign]))
+        # printed columns read as a column whose header is not the one over them (values' share)
+        astray = len(printed) * float(np.mean([under[which[k]] not in (None, f.rsplit(".", 1)[1])
+                                                for k, f in assign.items()])) if under else 0.0
+        return (config.columns_weight * gain - config.violation_cost * broken - config.columns_header_cost * astray,
+                broken)
+
+    first, first_broken = score(current)
+    if first >= 0:
+        return ids, None  # every sum holds and every printed column sits under its header
+    best = (first, first_broken, None, None)
+    for mapping in combinations(range(len(cols)), len(printed)):
+        assign = {k: f"{f.rsplit('.', 1)[0]}.{cols[mapping[which[k]]]}" for k, f in current.items()}
+        if assign == current:
+            continue
+        sc, broken = score(assign)
+        if sc > best[0] + 1e-9:
+            best = (sc, broken, assign, mapping)
+    chosen, broken, assign, mapping = best
+    if assign is None:
+        return ids, None
+    out = ids.copy()
+    for (s, e), f in assign.items():
+        write_cell(out, s, e, f)
+    moved = sorted({f for k in assign if assign[k] != current[k] for f in (assign[k], current[k])})
+    decision = {
+        "kind": "aligned_columns", "changed": True, "fields": moved,
+        "span": [min(k[0] for k in current), max(k[1] for k in current)],
+        "columns": {cols[m]: list(printed[n]) for n, m in enumerate(mapping)},
+        "checks_broken": {"model": first_broken, "chosen": broken},
+        "score": {"model": round(first, 4), "chosen": round(chosen, 4)},
+        "reason": (f"table 三 printed with spaces: its numbers end in {len(printed)} display columns; read as "
+                   f"those columns they break {broken} check(s), as the model read them {first_broken}"),
+    }
+    return out, decision
+
+
+__all__ = ["column_readings", "display_width", "printed_columns"]

@@ -1,0 +1,83 @@
+"""Space-aligned columns: values read by the display column they end at, headers over them."""
+from __future__ import annotations
+
+import json
+
+from xxgk.data.labels import Span
+from xxgk.data.schema import get_template
+from xxgk.inference.arbitrate import ArbitrationConfig
+from xxgk.inference.columns import display_width, printed_columns
+from xxgk.inference.decode import decode
+
+from .conftest import one_hot
+
+BLOCK = get_template("2019").table("t3").blocks[0]
+COLS = [c.key for c in BLOCK.columns]
+TEXTS = {c.key: c.text for c in BLOCK.columns}
+# research institutions blank in every row: no sum tells that column from its neighbours
+ROWS = {"new_received": {"natural_person": 3, "commercial": 1, "social_org": 1, "total": 5},
+        "granted": {"natural_person": 3, "commercial": 1, "social_org": 1, "total": 5},
+        "total": {"natural_person": 3, "commercial": 1, "social_org": 1, "total": 5}}
+
+
+def layout_report(shifted: tuple[str, ...]) -> tuple[str, list[Span], dict]:
+    """Table 三 as ``pdftotext -layout`` prints it: headers and right-aligned numbers padded with
+    spaces.  Spans: the model's reading, the rows ``shifted`` read one column early after the
+    blank (social_org as research)."""
+    ends, e = {}, 30
+    for c in COLS:
+        e += 2 + display_width(TEXTS[c])
+        ends[c] = e
+    text, spans = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", []
+    line = ""
+    for c in COLS:
+        line += " " * (ends[c] - display_width(line) - display_width(TEXTS[c]))
+        spans.append(Span(len(text) + len(line), len(text) + len(line) + len(TEXTS[c]), f"C:t3.{c}"))
+        line += TEXTS[c]
+    text += line + "\n"
+    for row in BLOCK.rows:
+        values = ROWS.get(row.key)
+        if values is None:
+            continue
+        line = row.text
+        for c in COLS:
+            if c in values:
+                v = str(values[c])
+                line += " " * (ends[c] - display_width(line) - len(v))
+                read = "research" if row.key in shifted and c == "social_org" else c
+                spans.append(Span(len(text) + len(line), len(text) + len(line) + len(v), f"V:t3.{row.key}.{read}"))
+                line += v
+        text += line + "\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    gold = {f"t3.{r}.{c}": v.get(c) for r, v in ROWS.items() for c in COLS}
+    return text, spans, gold
+
+
+def test_printed_columns_group_number_ends():
+    assert printed_columns([10, 20, 11, 21, 35, 10]) == [(10, 11), (20, 21), (35, 35)]
+    assert display_width("社会12") == 6
+
+
+def test_a_row_read_a_column_early_is_read_by_where_its_numbers_end():
+    """granted's and total's social_org counts are read as research (the blank before them not
+    counted): R1 breaks, and the placement readings repair it the wrong way, moving new_received's
+    count to research too — every sum holds with the whole column one to the left.  The numbers
+    end in four display columns; read as the columns whose headers end over them, every sum
+    holds too, and no column sits under another's header — one recorded decision."""
+    text, spans, gold = layout_report(shifted=("granted", "total"))
+    probs = one_hot(text, spans)
+    cells = lambda ext: {f: ext.record.cells[f] for f in gold}  # noqa: E731
+    off = decode(text, probs, config=ArbitrationConfig(columns=False))
+    assert cells(off) != gold and off.findings == []  # wrong, and no sum says so
+    ext = decode(text, probs)
+    assert cells(ext) == gold and ext.findings == []
+    (decision,) = [d for d in ext.decisions if d["kind"] == "aligned_columns"]
+    assert list(decision["columns"]) == ["natural_person", "commercial", "social_org", "total"]
+    json.dumps(ext.decisions)
+
+
+def test_columns_read_right_are_left_alone():
+    text, spans, gold = layout_report(shifted=())
+    ext = decode(text, one_hot(text, spans))
+    assert {f: ext.record.cells[f] for f in gold} == gold
+    assert not [d for d in ext.decisions if d["kind"] == "aligned_columns"]
