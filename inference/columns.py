@@ -32,10 +32,10 @@ import numpy as np
 
 from ..data.labels import Span
 from ..data.rules import Check
-from .decode import best_candidate, span_value, spans_of, value_columns, write_cell
+from .decode import spans_of
 from .fragments import table_rows
+from .whole import Key, Moves
 
-FLOOR = 1e-6  # probability floor inside logarithms
 GAP = 2  # display columns between the ends of two numbers of one printed column, at most
 MIN_LINES = 3  # table-三 lines of spaced numbers needed to read columns off their positions
 SPREAD = 3  # display columns the ends of one printed column may spread over (stray spaces)
@@ -81,8 +81,10 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     rows, cols = table_rows(template)
     if not cols:
         return ids, None
-    spans = [s for s in spans_of(ids) if s.kind == "V"]
-    t3 = [s for s in spans if s.tag.startswith("V:t3.")]
+    spans = spans_of(ids)
+    cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
+    known = set(cells)
+    t3 = [s for s in spans if s.tag[2:] in known]  # not a cell of the other template's
     by_line: dict[int, list[Span]] = {}
     for s in t3:
         by_line.setdefault(text.rfind("\n", 0, s.start) + 1, []).append(s)
@@ -103,44 +105,25 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
         return ids, None  # not columns: more of them than the table has, or ends that drift
     which = {k: next(n for n, (lo, hi) in enumerate(printed) if lo <= e <= hi) for k, e in ends.items()}
     current = {(s.start, s.end): s.tag[2:] for s in t3 if (s.start, s.end) in ends}
-    conf = probs[np.arange(len(ids)), ids]
-    fixed: dict[str, list] = {}
-    for s in spans:
-        if (s.start, s.end) not in current:
-            sv = span_value(text, s, conf)
-            if sv is not None:
-                fixed.setdefault(sv.field, []).append(sv)
-    base = {f: best_candidate(c).value for f, c in fixed.items()}
-    cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
-    index = {f: k for k, f in enumerate(cells)}
-    b_ids, i_ids = value_columns(cells)
-    logp = {k: np.log(np.clip((probs[k[0]:k[1], b_ids] + probs[k[0]:k[1], i_ids]).astype(np.float64).mean(axis=0),
-                              FLOOR, None)) for k in current}
-    parsed = {k: span_value(text, Span(k[0], k[1], "V:" + f), conf) for k, f in current.items()}
-    t3_checks = [c for c in checks if any(f in index for f in c.fields)]
+    moves = Moves(text, probs, ids, spans, current, cells, checks)
     under = _headers_over(text, ids, cols, printed)
+    everything = [list(current)]
 
-    def score(assign: dict[tuple[int, int], str]) -> tuple[float, int]:
-        cands: dict[str, list] = {}
-        for k, f in assign.items():
-            if parsed[k] is not None:
-                cands.setdefault(f, list(fixed.get(f, []))).append(parsed[k])
-        values = {**base, **{f: best_candidate(c).value for f, c in cands.items()}}
-        broken = sum(not c.holds(values) for c in t3_checks)
-        gain = float(np.mean([logp[k][index[assign[k]]] - logp[k][index[current[k]]] for k in assign]))
+    def score(assign: dict[Key, str | None]) -> tuple[float, int]:
+        broken = moves.broken(assign)
         # printed columns read as a column whose header is not the one over them (values' share)
         astray = len(printed) * float(np.mean([under[which[k]] not in (None, f.rsplit(".", 1)[1])
                                                 for k, f in assign.items()])) if under else 0.0
-        return (config.columns_weight * gain - config.violation_cost * broken - config.columns_header_cost * astray,
-                broken)
+        return (config.columns_weight * moves.gain(assign, everything) - config.violation_cost * broken
+                - config.columns_header_cost * astray, broken)
 
-    first, first_broken = score(current)
+    first, first_broken = score(moves.current)
     if first >= 0:
         return ids, None  # every sum holds and every printed column sits under its header
-    best = (first, first_broken, None, None)
+    best: tuple[float, int, dict[Key, str | None] | None, tuple[int, ...]] = (first, first_broken, None, ())
     for mapping in combinations(range(len(cols)), len(printed)):
         assign = {k: f"{f.rsplit('.', 1)[0]}.{cols[mapping[which[k]]]}" for k, f in current.items()}
-        if assign == current:
+        if assign == moves.current:
             continue
         sc, broken = score(assign)
         if sc > best[0] + 1e-9:
@@ -148,12 +131,8 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     chosen, broken, assign, mapping = best
     if assign is None:
         return ids, None
-    out = ids.copy()
-    for (s, e), f in assign.items():
-        write_cell(out, s, e, f)
-    moved = sorted({f for k in assign if assign[k] != current[k] for f in (assign[k], current[k])})
     decision = {
-        "kind": "aligned_columns", "changed": True, "fields": moved,
+        "kind": "aligned_columns", "changed": True, "fields": moves.moved(assign),
         "span": [min(k[0] for k in current), max(k[1] for k in current)],
         "columns": {cols[m]: list(printed[n]) for n, m in enumerate(mapping)},
         "checks_broken": {"model": first_broken, "chosen": broken},
@@ -161,7 +140,7 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
         "reason": (f"table 三 printed with spaces: its numbers end in {len(printed)} display columns; read as "
                    f"those columns they break {broken} check(s), as the model read them {first_broken}"),
     }
-    return out, decision
+    return Moves.write(ids, assign), decision
 
 
 __all__ = ["column_readings", "display_width", "printed_columns"]

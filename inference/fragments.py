@@ -35,9 +35,9 @@ import numpy as np
 from ..data.labels import Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template
-from .decode import best_candidate, fold_width, span_value, spans_of, value_columns, write_cell
+from .decode import fold_width, spans_of
+from .whole import Key, Moves
 
-FLOOR = 1e-6  # probability floor inside logarithms
 _SEPARATOR = re.compile(r"^\s*:?-{3,}:?\s*$")  # | --- | (a header's underline; one "-" is a value)
 _WORD = re.compile(r"[^\W\d_]")  # a letter (数据1, 合计): a header cell, not a row of values
 
@@ -94,12 +94,6 @@ def fragments(text: str, a: int, b: int, columns: int) -> list[Fragment]:
     return out
 
 
-def _cell_logp(probs: np.ndarray, span: Span, fields: tuple[str, ...]) -> np.ndarray:
-    b, i = value_columns(fields)
-    rows = probs[span.start:span.end].astype(np.float64)
-    return np.log(np.clip((rows[:, b] + rows[:, i]).mean(axis=0), FLOOR, None))
-
-
 def _where(fragment: Fragment, span: Span, columns: int) -> tuple[int, int | None] | None:
     """(line, column) of the cell holding ``span`` — column None on a line with merged cells,
     where a cell's place is not its column — or None."""
@@ -127,15 +121,6 @@ def placements(lengths: list[int], rows: int, limit: int) -> list[tuple[int, ...
     return out
 
 
-def _lines_of(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """``(start, end)`` of each line of ``text[a:b]``."""
-    out, pos = [], a
-    for line in text[a:b].split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
 def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
                       config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
     """The best choice of first rows for the report's table-三 fragments, if it scores better
@@ -148,7 +133,9 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     of no words between the fragments (a page footer ``－ 2 －``: dropped in a fragment reading)."""
     rows, cols = table_rows(template)
     all_spans = spans_of(ids)
-    t3 = [s for s in all_spans if s.tag.startswith("V:t3.")]
+    cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
+    known = set(cells)
+    t3 = [s for s in all_spans if s.tag[2:] in known]  # not a cell of the other template's
     if not t3 or not cols:
         return ids, None
     a = max([h.end for h in all_spans if h.tag == "H3" and h.end <= t3[0].start], default=t3[0].start)
@@ -168,80 +155,47 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     stray = [s for s in t3 if a <= s.start < b and (s.start, s.end) not in in_fragment
              and not _WORD.search(text[text.rfind("\n", 0, s.start) + 1:_line_end(text, s.end)])
              and not any(c[0][0] <= s.start <= c[-1][1] for c in frag_lines)]
-    field_row = {f"t3.{r}.{c}": k for k, r in enumerate(rows) for c in cols}
-    cells = tuple(field_row)
-    index = {f: k for k, f in enumerate(cells)}
-    drop = len(cells)  # the last log-probability: read as no value
-    moving = [s for group in placed for s, _, _ in group] + stray
-    current = {(s.start, s.end): (s.tag[2:] if s.tag.startswith("V:t3.") and ids[s.start] != outside else None)
-               for s in moving}
-    conf = probs[np.arange(len(ids)), ids]
-    logp, parsed = {}, {}
-    for s in moving:
-        lp = _cell_logp(probs, s, cells)
-        logp[(s.start, s.end)] = np.r_[lp, np.log(max(FLOOR, 1.0 - float(np.exp(lp).sum())))]
-        parsed[(s.start, s.end)] = span_value(text, Span(s.start, s.end, "V:" + cells[0]), conf)
-    fixed: dict[str, list] = {}
-    for s in all_spans:
-        if s.kind == "V" and (s.start, s.end) not in current:
-            sv = span_value(text, s, conf)
-            if sv is not None:
-                fixed.setdefault(sv.field, []).append(sv)
-    base = {f: best_candidate(c).value for f, c in fixed.items()}
-    t3_checks = [c for c in checks if any(f in field_row for f in c.fields)]
+    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None)
+               for s in [*(s for group in placed for s, _, _ in group), *stray]}
+    moves = Moves(text, probs, ids, all_spans, current, cells, checks)
     groups = [[(s.start, s.end) for s, _, _ in group] for group in placed] + [[(s.start, s.end) for s in stray]]
 
-    def score(assign: dict[tuple[int, int], str | None]) -> tuple[float, int]:
-        """(weight × gain − violation_cost × checks broken, checks broken); the gain of a fragment is
-        its values' mean: where a fragment starts is one decision, not one per value."""
-        cands: dict[str, list] = {}
-        for key, f in assign.items():
-            if f is not None and parsed[key] is not None:
-                cands.setdefault(f, list(fixed.get(f, []))).append(parsed[key])
-        values = {**base, **{f: best_candidate(c).value for f, c in cands.items()}}
-        broken = sum(not c.holds(values) for c in t3_checks)
-        at = lambda f: drop if f is None else index[f]  # noqa: E731
-        gain = sum(np.mean([logp[k][at(assign[k])] - logp[k][at(current[k])] for k in keys])
-                   for keys in groups if keys)
-        return config.fragment_weight * float(gain) - config.violation_cost * broken, broken
+    def score(assign: dict[Key, str | None]) -> tuple[float, int]:
+        broken = moves.broken(assign)
+        return config.fragment_weight * moves.gain(assign, groups) - config.violation_cost * broken, broken
 
-    def column(key: tuple[int, int], j: int | None) -> str | None:
-        """A cell's column; on a merged line, the model's (a dropped value there stays dropped)."""
-        if j is not None:
-            return cols[j]
-        return current[key].rsplit(".", 1)[1] if current[key] else None
+    def column(key: Key, j: int | None) -> str | None:
+        """A cell's column; on a merged line, the model's (a value read as none stays none)."""
+        read = moves.current[key]
+        return cols[j] if j is not None else (read.rsplit(".", 1)[1] if read else None)
 
-    first_score, first_broken = score(current)
-    best = (first_score, first_broken, current, None)
+    first_score, first_broken = score(moves.current)
+    best = (first_score, first_broken, moves.current, None)
     for choice in placements([len(f.lines) for f in found], len(rows), config.fragment_max_readings):
-        assign: dict[tuple[int, int], str | None] = dict.fromkeys(groups[-1])
+        assign: dict[Key, str | None] = dict.fromkeys(groups[-1])
         for o, group in zip(choice, placed):
             for s, i, j in group:
                 col = column((s.start, s.end), j)
                 assign[(s.start, s.end)] = None if col is None else f"t3.{rows[o + i]}.{col}"
-        if assign == current:
+        if assign == moves.current:
             continue
         sc, broken = score(assign)
         if sc > best[0] + 1e-9:
             best = (sc, broken, assign, choice)
-    if best[3] is None:
-        return ids, None
     chosen_score, broken, assign, choice = best
-    out = ids.copy()
-    for (s, e), f in assign.items():
-        write_cell(out, s, e, f)
-    moved = sorted({f for k in assign if assign[k] != current[k] for f in (assign[k], current[k]) if f is not None})
+    if choice is None:
+        return ids, None
     decision = {
-        "kind": "fragment_rows", "changed": True, "span": [a, b], "fields": moved,
+        "kind": "fragment_rows", "changed": True, "span": [a, b], "fields": moves.moved(assign),
         "fragments": [{"lines": len(f.lines), "first_row": rows[o]} for f, o in zip(found, choice)],
-        "dropped": [text[s:e] for (s, e), f in assign.items() if f is None and current[(s, e)] is not None],
-        "checks_broken": {"model": int(first_broken), "chosen": int(broken)},
+        "dropped": [text[s:e] for (s, e), f in assign.items() if f is None and moves.current[(s, e)] is not None],
+        "checks_broken": {"model": first_broken, "chosen": broken},
         "score": {"model": round(first_score, 4), "chosen": round(chosen_score, 4)},
         "reason": (f"table 三 printed as {len(found)} Markdown fragment(s) without row labels; counting each "
                    f"fragment's lines from the chosen first rows breaks {broken} check(s), the model's rows "
                    f"{first_broken}"),
     }
-    return out, decision
+    return Moves.write(ids, assign), decision
 
 
 def _line_end(text: str, i: int) -> int:

@@ -26,9 +26,9 @@ import numpy as np
 from ..data.labels import OUTSIDE, Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template, split_field
-from .decode import spans_of, value_columns, write_cell
+from .decode import spans_of, write_cell
+from .whole import cell_logp
 
-FLOOR = 1e-6  # probability floor inside logarithms
 
 
 @cache
@@ -40,12 +40,6 @@ def summed_rows(template: str) -> dict[str, tuple[str, ...]]:
         if table in ("t3", "t4"):
             rows.setdefault((table, row), []).append(f)
     return {f: tuple(cells) for cells in rows.values() for f in cells}
-
-
-def _cell_logp(probs: np.ndarray, start: int, end: int, cells: tuple[str, ...]) -> np.ndarray:
-    b, i = value_columns(cells)
-    rows = probs[start:end].astype(np.float64)
-    return np.log(np.clip((rows[:, b] + rows[:, i]).mean(axis=0), FLOOR, None))
 
 
 def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: list[bool], m: int, keep: int,
@@ -110,8 +104,8 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         a, b = spans[0].start, spans[-1].end
         if blocked[a:b].any():
             continue
-        logp = [_cell_logp(probs, s.start, s.end, row) for s in spans]
-        drop = [float(np.log(max(FLOOR, 1.0 - np.exp(lp).sum()))) for lp in logp]
+        both = [cell_logp(probs, s.start, s.end, row) for s in spans]  # the row's cells, then no value
+        logp, drop = [lp[:-1] for lp in both], [float(lp[-1]) for lp in both]
         optional = [c is None for c in read]
         positions = [p for s in spans for p in range(s.start, s.end)]
         readings = [(0.0, tuple(int(ids[p]) for p in positions))]

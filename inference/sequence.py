@@ -32,9 +32,9 @@ import numpy as np
 from ..data.labels import Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template
-from .decode import best_candidate, span_value, spans_of, value_columns, write_cell
+from .decode import best_candidate, span_value, spans_of
+from .whole import Key, Moves
 
-FLOOR = 1e-6  # probability floor inside logarithms
 _NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
 
 
@@ -50,7 +50,7 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
     ``(ids, decision)`` — relabelled ids (a copy), or the same ids and None."""
     cells = tuple(get_template(template).table("t4").fields)
     all_spans = spans_of(ids)
-    t4 = [s for s in all_spans if s.tag.startswith("V:t4.")]
+    t4 = [s for s in all_spans if s.tag[2:] in cells]
     if not t4:
         return ids, None
     a = max([h.end for h in all_spans if h.tag == "H4" and h.end <= t4[0].start], default=t4[0].start)
@@ -65,47 +65,25 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
     filled = {s.tag[2:] for s in t4}
     conf = probs[np.arange(len(ids)), ids]
     r4 = [c for c in checks if c.rule == "R4"]
-    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None) for s in numbers}
     extra = len(numbers) - len(cells)
     if not 0 <= extra <= config.sequence_drop or (len(filled) == len(cells) and _holds(text, t4, conf, r4)):
         return ids, None
-    moving = set(current)
-    fixed: dict[str, list] = {}
-    for s in all_spans:
-        if s.kind == "V" and (s.start, s.end) not in moving:
-            sv = span_value(text, s, conf)
-            if sv is not None:
-                fixed.setdefault(sv.field, []).append(sv)
-    b_ids, i_ids = value_columns(cells)
-    logp, parsed = {}, {}
-    for s in numbers:
-        mass = (probs[s.start:s.end, b_ids] + probs[s.start:s.end, i_ids]).astype(np.float64).mean(axis=0)
-        lp = np.log(np.clip(mass, FLOOR, None))
-        logp[(s.start, s.end)] = np.r_[lp, np.log(max(FLOOR, 1.0 - float(mass.sum())))]
-        parsed[(s.start, s.end)] = span_value(text, Span(s.start, s.end, "V:" + cells[0]), conf)
-    index = {f: k for k, f in enumerate(cells)}
-    drop = len(cells)
+    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None) for s in numbers}
+    moves = Moves(text, probs, ids, all_spans, current, cells, r4)
+    keys = list(moves.current)
 
-    def score(assign: dict[tuple[int, int], str | None]) -> tuple[float, int, int]:
-        cands: dict[str, list] = {f: list(c) for f, c in fixed.items() if f in index}
-        for key, f in assign.items():
-            if f is not None and parsed[key] is not None:
-                cands.setdefault(f, []).append(parsed[key])
-        values = {f: best_candidate(c).value for f, c in cands.items() if c}
-        broken = sum(not c.holds(values) for c in r4)
+    def score(assign: dict[Key, str | None]) -> tuple[float, int, int]:
+        broken = moves.broken(assign)
         unread = sum(f is None for f in assign.values())
-        at = lambda f: drop if f is None else index[f]  # noqa: E731
-        gain = float(np.mean([logp[k][at(assign[k])] - logp[k][at(current[k])] for k in assign]))
-        return (config.sequence_weight * gain - config.violation_cost * broken - config.malformed_cost * unread,
-                broken, unread)
+        return (config.sequence_weight * moves.gain(assign, [keys]) - config.violation_cost * broken
+                - config.malformed_cost * unread, broken, unread)
 
-    first = score(current)
-    best: tuple[tuple[float, int, int], dict | None] = (first, None)
-    keys = list(current)
+    first = score(moves.current)
+    best: tuple[tuple[float, int, int], dict[Key, str | None] | None] = (first, None)
     for left_out in combinations(range(len(keys)), extra):
         kept = [k for n, k in enumerate(keys) if n not in left_out]
-        assign = {**dict.fromkeys(keys), **{k: f for k, f in zip(kept, cells)}}
-        if assign == current:
+        assign = {**dict.fromkeys(keys), **dict(zip(kept, cells))}
+        if assign == moves.current:
             continue
         sc = score(assign)
         if sc[0] > best[0][0] + 1e-9:
@@ -113,12 +91,8 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
     (chosen, broken, unread), assign = best
     if assign is None:
         return ids, None
-    out = ids.copy()
-    for (s, e), f in assign.items():
-        write_cell(out, s, e, f)
-    moved = sorted({f for k in assign if assign[k] != current[k] for f in (assign[k], current[k]) if f is not None})
     decision = {
-        "kind": "table_sequence", "changed": True, "span": [a, b], "fields": moved,
+        "kind": "table_sequence", "changed": True, "span": [a, b], "fields": moves.moved(assign),
         "dropped": [text[s:e] for (s, e), f in assign.items() if f is None],
         "checks_broken": {"model": first[1], "chosen": broken}, "unread": {"model": first[2], "chosen": unread},
         "score": {"model": round(first[0], 4), "chosen": round(chosen, 4)},
@@ -126,7 +100,7 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
                    f"{first[2]} unread and break {first[1]} sum(s); read in order into the {len(cells)} cells "
                    f"they leave {unread} unread and break {broken}"),
     }
-    return out, decision
+    return Moves.write(ids, assign), decision
 
 
 def _holds(text: str, spans: list[Span], conf: np.ndarray, checks: list[Check]) -> bool:

@@ -111,3 +111,16 @@ def test_fragments_read_right_are_left_alone():
     ext = decode(text, one_hot(text, spans))
     assert t3(ext) == gold
     assert not [d for d in ext.decisions if d["kind"] == "fragment_rows"]
+
+
+def test_a_cell_of_the_other_template_does_not_stop_the_reading():
+    """Without the alignment (``--no-align``) nothing folds a value the model read as a cell only
+    the 2021 form has (other.overdue_correction in a 2019 report): it is no cell of this table,
+    so the fragment reading treats it as read as none — it used to raise a KeyError."""
+    text, spans, gold = markdown_report(split=9, read_late=True)
+    spans = [Span(s.start, s.end, "V:t3.other.overdue_correction.natural_person") if s.tag == "V:t3.other.natural_person"
+             else s for s in spans]
+    for align in (False, True):
+        ext = decode(text, one_hot(text, spans), template="2019", align=align)
+        assert ext.record.template == "2019"
+    assert t3(decode(text, one_hot(text, spans), template="2019")) == gold
