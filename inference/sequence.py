@@ -18,7 +18,9 @@ give fifteen of them, in order, to the fifteen cells (dropping at most
       − violation_cost × (R4 sums broken) − malformed_cost × (numbers left unread)
 
 A number of the table left unread counts as a malformed reading (the model read it
-as a value; only the order stage dropped it).  The choice is a recorded
+as a value; only the order stage dropped it).  A table-四 value the model read on a line
+of no words that is no line of numbers (a footer's ``－ 12 －``) is read as none in these
+readings; a value on a line with words (a label) means another layout: the stage stays out.  The choice is a recorded
 ``table_sequence`` decision; a printed number is never changed.
 """
 from __future__ import annotations
@@ -36,6 +38,7 @@ from .decode import best_candidate, span_value, spans_of
 from .whole import Key, Moves
 
 _NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
+_WORD = re.compile(r"[^\W\d_]")  # a letter: a line of labels, not of counts or a page footer
 
 
 def _line(text: str, i: int) -> str:
@@ -60,29 +63,32 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
                and (ids[s.start:s.end] == outside).all()]
     numbers = sorted((s for s in [*t4, *dropped] if _NUMBERS_ONLY.fullmatch(_line(text, s.start))),
                      key=lambda s: s.start)
-    if len({(s.start, s.end) for s in numbers} & {(s.start, s.end) for s in t4}) < len(t4):
-        return ids, None  # some of the model's table-四 values sit on lines with words: not this layout
+    on_numbers = {(s.start, s.end) for s in numbers}
+    stray = [s for s in t4 if (s.start, s.end) not in on_numbers]  # a page footer's ``－ 12 －``
+    if any(_WORD.search(_line(text, s.start)) for s in stray):
+        return ids, None  # the model's table-四 values sit on lines with words: not this layout
     filled = {s.tag[2:] for s in t4}
     conf = probs[np.arange(len(ids)), ids]
     r4 = [c for c in checks if c.rule == "R4"]
     extra = len(numbers) - len(cells)
     if not 0 <= extra <= config.sequence_drop or (len(filled) == len(cells) and _holds(text, t4, conf, r4)):
         return ids, None
-    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None) for s in numbers}
+    current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None) for s in [*numbers, *stray]}
     moves = Moves(text, probs, ids, all_spans, current, cells, r4)
-    keys = list(moves.current)
+    keys = [(s.start, s.end) for s in numbers]
+    groups = [keys, [(s.start, s.end) for s in stray]]
 
     def score(assign: dict[Key, str | None]) -> tuple[float, int, int]:
         broken = moves.broken(assign)
-        unread = sum(f is None for f in assign.values())
-        return (config.sequence_weight * moves.gain(assign, [keys]) - config.violation_cost * broken
+        unread = sum(assign[k] is None for k in keys)  # a footer's number read as none is no loss
+        return (config.sequence_weight * moves.gain(assign, groups) - config.violation_cost * broken
                 - config.malformed_cost * unread, broken, unread)
 
     first = score(moves.current)
     best: tuple[tuple[float, int, int], dict[Key, str | None] | None] = (first, None)
     for left_out in combinations(range(len(keys)), extra):
         kept = [k for n, k in enumerate(keys) if n not in left_out]
-        assign = {**dict.fromkeys(keys), **dict(zip(kept, cells))}
+        assign = {**dict.fromkeys(moves.current), **dict(zip(kept, cells))}
         if assign == moves.current:
             continue
         sc = score(assign)

@@ -83,3 +83,21 @@ def test_a_table_read_whole_is_left_alone():
     ext = decode(text, one_hot(text, spans))
     assert {f: ext.record.cells[f] for f in CELLS} == VALUES
     assert not [d for d in ext.decisions if d["kind"] == "table_sequence"]
+
+
+def test_a_page_footer_read_as_a_count_is_dropped():
+    """``－ 12 －`` after the seventh count: the model reads the 12 as suit_direct.upheld (sure of
+    it) and every count after it one cell late, the last two both as the last cell.  The group
+    sums break.  The footer's line is no line of numbers: reading the fifteen numbers in order and
+    the footer as none keeps every sum — one recorded decision, the 12 dropped."""
+    text, spans = one_per_line("－ 12 －\n")
+    footer = text.index("12 －")
+    late = {f: g for f, g in zip(CELLS[7:], CELLS[8:] + (CELLS[-1],))}
+    spans = [Span(s.start, s.end, "V:" + late[s.tag[2:]]) if s.tag[2:] in late else s for s in spans]
+    spans.append(Span(footer, footer + 2, "V:" + CELLS[7]))
+    off = decode(text, one_hot(text, sorted(spans, key=lambda s: s.start)), config=ArbitrationConfig(sequence=False))
+    assert {f: off.record.cells[f] for f in CELLS} != VALUES
+    ext = decode(text, one_hot(text, sorted(spans, key=lambda s: s.start)))
+    assert {f: ext.record.cells[f] for f in CELLS} == VALUES and ext.findings == []
+    (decision,) = [d for d in ext.decisions if d["kind"] == "table_sequence"]
+    assert decision["dropped"] == ["12"]
