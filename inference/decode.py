@@ -79,12 +79,13 @@ def parse_count(raw: str) -> Value:
 
 def parse_amount(raw: str) -> Value:
     """An amount cell → the printed string, white space removed (``2192.63万元``, ``0``);
-    OCR confusions are mapped inside its leading number only."""
+    OCR confusions are mapped inside its leading number only — a number with a digit, or the
+    whole cell (``O``, ``O.OO``: a 0 read as a letter, as `parse_count` reads it)."""
     s = _printed(raw)
     if not s:
         return None
     m = re.match(r"^[" + re.escape(_DIGITISH) + r".]+", s)
-    if m and any(c.isdigit() for c in m.group()):
+    if m and (any(c.isdigit() for c in m.group()) or (m.end() == len(s) and any(c != "." for c in s))):
         s = "".join(_CONFUSABLE.get(c, c) for c in m.group()) + s[m.end():]
     return s
 

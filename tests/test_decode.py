@@ -93,6 +93,7 @@ def test_parse_count(raw, value):
 @pytest.mark.parametrize("raw, value", [
     ("2192.63 万元", "2192.63万元"), ("905万", "905万"), ("386000元", "386000元"), ("0", "0"),
     ("８０４０", "8040"), ("2l92.63万元", "2192.63万元"), ("/", "/"), ("", None),
+    ("O", "0"), ("O.OO", "0.00"), ("Oo万元", "Oo万元"),  # a lone OCR'd 0 as for counts; words stay
 ])
 def test_parse_amount(raw, value):
     assert parse_amount(raw) == value
