@@ -61,15 +61,23 @@ def printed_columns(ends: list[int], gap: int = GAP) -> list[tuple[int, int]]:
 def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], printed: list[tuple[int, int]]
                   ) -> list[str | None]:
     """For each printed column, the table column whose header (a ``C:t3.<column>`` span the model
-    read) ends nearest to it; empty when fewer than half the columns' headers were read."""
-    ends: dict[str, int] = {}
+    read) is nearest over it — its numbers end inside the header's display span (right-aligned or
+    centred under it), else as close to it as can be; empty when fewer than half the columns'
+    headers were read."""
+    spans: dict[str, tuple[int, int]] = {}
     for s in spans_of(ids):
         col = s.tag[5:] if s.tag.startswith("C:t3.") else None
-        if col in cols and col not in ends:
-            ends[col] = display_width(text[text.rfind("\n", 0, s.start) + 1:s.end])
-    if 2 * len(ends) < len(cols):
+        if col in cols and col not in spans:
+            line = text.rfind("\n", 0, s.start) + 1
+            spans[col] = (display_width(text[line:s.start]), display_width(text[line:s.end]))
+    if 2 * len(spans) < len(cols):
         return []
-    return [min(ends, key=lambda c: abs(ends[c] - hi)) for _, hi in printed]
+
+    def distance(col: str, end: int) -> int:
+        lo, hi = spans[col]
+        return 0 if lo < end <= hi else min(abs(end - lo), abs(end - hi))
+
+    return [min(spans, key=lambda c: (distance(c, hi), abs(spans[c][1] - hi))) for _, hi in printed]
 
 
 def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],

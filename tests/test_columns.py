@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from xxgk.data.labels import Span
 from xxgk.data.schema import get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
@@ -20,18 +22,19 @@ ROWS = {"new_received": {"natural_person": 3, "commercial": 1, "social_org": 1, 
         "total": {"natural_person": 3, "commercial": 1, "social_org": 1, "total": 5}}
 
 
-def layout_report(shifted: tuple[str, ...]) -> tuple[str, list[Span], dict]:
+def layout_report(shifted: tuple[str, ...], centred: bool = False) -> tuple[str, list[Span], dict]:
     """Table 三 as ``pdftotext -layout`` prints it: headers and right-aligned numbers padded with
-    spaces.  Spans: the model's reading, the rows ``shifted`` read one column early after the
-    blank (social_org as research)."""
+    spaces (``centred``: each header centred over its column instead).  Spans: the model's
+    reading, the rows ``shifted`` read one column early after the blank (social_org as research)."""
     ends, e = {}, 30
     for c in COLS:
-        e += 2 + display_width(TEXTS[c])
+        e += 6 + display_width(TEXTS[c])
         ends[c] = e
     text, spans = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", []
     line = ""
     for c in COLS:
-        line += " " * (ends[c] - display_width(line) - display_width(TEXTS[c]))
+        header_end = ends[c] + (display_width(TEXTS[c]) // 2 - 1 if centred else 0)
+        line += " " * (header_end - display_width(line) - display_width(TEXTS[c]))
         spans.append(Span(len(text) + len(line), len(text) + len(line) + len(TEXTS[c]), f"C:t3.{c}"))
         line += TEXTS[c]
     text += line + "\n"
@@ -58,13 +61,14 @@ def test_printed_columns_group_number_ends():
     assert display_width("社会12") == 6
 
 
-def test_a_row_read_a_column_early_is_read_by_where_its_numbers_end():
+@pytest.mark.parametrize("centred", [False, True])
+def test_a_row_read_a_column_early_is_read_by_where_its_numbers_end(centred):
     """granted's and total's social_org counts are read as research (the blank before them not
     counted): R1 breaks, and the placement readings repair it the wrong way, moving new_received's
     count to research too — every sum holds with the whole column one to the left.  The numbers
     end in four display columns; read as the columns whose headers end over them, every sum
     holds too, and no column sits under another's header — one recorded decision."""
-    text, spans, gold = layout_report(shifted=("granted", "total"))
+    text, spans, gold = layout_report(shifted=("granted", "total"), centred=centred)
     probs = one_hot(text, spans)
     cells = lambda ext: {f: ext.record.cells[f] for f in gold}  # noqa: E731
     off = decode(text, probs, config=ArbitrationConfig(columns=False))
