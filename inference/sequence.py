@@ -19,8 +19,9 @@ give fifteen of them, in order, to the fifteen cells (dropping at most
 
 A number of the table left unread counts as a malformed reading (the model read it
 as a value; only the order stage dropped it).  A table-四 value the model read on a line
-of no words that is no line of numbers (a footer's ``－ 12 －``) is read as none in these
-readings; a value on a line with words (a label) means another layout: the stage stays out.  The choice is a recorded
+that is no line of numbers and holds no label, header or heading it read (a footer's
+``－ 12 －``, ``第12页``) is read as none in these readings; a value on a line with a label
+means another layout: the stage stays out.  The choice is a recorded
 ``table_sequence`` decision; a printed number is never changed.
 """
 from __future__ import annotations
@@ -38,13 +39,21 @@ from .decode import best_candidate, span_value, spans_of
 from .whole import Key, Moves
 
 _NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
-_WORD = re.compile(r"[^\W\d_]")  # a letter: a line of labels, not of counts or a page footer
 
 
 def _line(text: str, i: int) -> str:
     a = text.rfind("\n", 0, i) + 1
     b = text.find("\n", i)
     return text[a:len(text) if b < 0 else b]
+
+
+def _has_label(text: str, i: int, labelled: list[Span]) -> bool:
+    """Whether the line holding ``i`` has a row label, column header or heading the model read —
+    a table line, where a page footer (``第12页``, a running title) has none."""
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", i)
+    b = len(text) if b < 0 else b
+    return any(s.start < b and s.end > a for s in labelled)
 
 
 def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
@@ -65,8 +74,9 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
                      key=lambda s: s.start)
     on_numbers = {(s.start, s.end) for s in numbers}
     stray = [s for s in t4 if (s.start, s.end) not in on_numbers]  # a page footer's ``－ 12 －``
-    if any(_WORD.search(_line(text, s.start)) for s in stray):
-        return ids, None  # the model's table-四 values sit on lines with words: not this layout
+    labelled = [s for s in all_spans if s.kind in ("R", "C", "H")]
+    if any(_has_label(text, s.start, labelled) for s in stray):
+        return ids, None  # the model's table-四 values sit on lines with labels: not this layout
     filled = {s.tag[2:] for s in t4}
     conf = probs[np.arange(len(ids)), ids]
     r4 = [c for c in checks if c.rule == "R4"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS, get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
@@ -85,13 +87,15 @@ def test_a_table_read_whole_is_left_alone():
     assert not [d for d in ext.decisions if d["kind"] == "table_sequence"]
 
 
-def test_a_page_footer_read_as_a_count_is_dropped():
-    """``－ 12 －`` after the seventh count: the model reads the 12 as suit_direct.upheld (sure of
-    it) and every count after it one cell late, the last two both as the last cell.  The group
-    sums break.  The footer's line is no line of numbers: reading the fifteen numbers in order and
-    the footer as none keeps every sum — one recorded decision, the 12 dropped."""
-    text, spans = one_per_line("－ 12 －\n")
-    footer = text.index("12 －")
+@pytest.mark.parametrize("line", ["－ 12 －\n", "第12页\n"])
+def test_a_page_footer_read_as_a_count_is_dropped(line):
+    """A page footer after the seventh count: the model reads its 12 as suit_direct.upheld (sure
+    of it) and every count after it one cell late, the last two both as the last cell.  The group
+    sums break.  The footer's line is no line of numbers and holds no label the model read:
+    reading the fifteen numbers in order and the footer as none keeps every sum — one recorded
+    decision, the 12 dropped."""
+    text, spans = one_per_line(line)
+    footer = text.index("12", text.index(line))
     late = {f: g for f, g in zip(CELLS[7:], CELLS[8:] + (CELLS[-1],))}
     spans = [Span(s.start, s.end, "V:" + late[s.tag[2:]]) if s.tag[2:] in late else s for s in spans]
     spans.append(Span(footer, footer + 2, "V:" + CELLS[7]))
