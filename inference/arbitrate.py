@@ -568,7 +568,7 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     if sites:
         _search_sites(text, probs, ids, template, checks, sites, config, decisions, changed)
     if config.fragments:
-        _fragment_rows(text, probs, ids, template, checks, config, decisions, changed)
+        _record(fragment_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.columns:
         _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:
@@ -616,17 +616,6 @@ def _search_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
                 seg = ids[site.a:site.b]  # a view: writes the chosen labels into ids
                 seg[[p - site.a for p in site.positions]] = site.readings[choice[k]].labels
             decisions.append(decision)
-
-
-def _fragment_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
-                   config: ArbitrationConfig, decisions: list[dict[str, Any]], changed: dict[str, int]) -> None:
-    """Markdown fragments of table 三 read from other first rows (``fragments.py``) when the
-    model's rows break a table-三 check: ``ids``, ``decisions`` and ``changed`` updated in place."""
-    conf = probs[np.arange(len(ids)), ids]
-    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
-    if all(c.holds(values) for c in checks if c.rule != "R4"):
-        return
-    _record(fragment_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
 
 
 def fill_missed_cells(cells: dict[str, Value], template: str,

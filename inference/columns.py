@@ -128,17 +128,12 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     first, first_broken = score(moves.current)
     if first >= 0:
         return ids, None  # every sum holds and every printed column sits under its header
-    best: tuple[float, int, dict[Key, str | None] | None, tuple[int, ...]] = (first, first_broken, None, ())
-    for mapping in combinations(range(len(cols)), len(printed)):
-        assign = {k: f"{f.rsplit('.', 1)[0]}.{cols[mapping[which[k]]]}" for k, f in current.items()}
-        if assign == moves.current:
-            continue
-        sc, broken = score(assign)
-        if sc > best[0] + 1e-9:
-            best = (sc, broken, assign, mapping)
-    chosen, broken, assign, mapping = best
-    if assign is None:
+    readings = ((m, {k: f"{f.rsplit('.', 1)[0]}.{cols[m[which[k]]]}" for k, f in current.items()})
+                for m in combinations(range(len(cols)), len(printed)))
+    best = Moves.best(readings, score, first)
+    if best is None:
         return ids, None
+    (chosen, broken), assign, mapping = best
     decision = {
         "kind": "aligned_columns", "changed": True, "fields": moves.moved(assign),
         "span": [min(k[0] for k in current), max(k[1] for k in current)],

@@ -169,22 +169,23 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
         read = moves.current[key]
         return cols[j] if j is not None else (read.rsplit(".", 1)[1] if read else None)
 
-    first_score, first_broken = score(moves.current)
-    best = (first_score, first_broken, moves.current, None)
-    for choice in placements([len(f.lines) for f in found], len(rows), config.fragment_max_readings):
+    def reading(choice: tuple[int, ...]) -> dict[Key, str | None]:
+        """Each fragment's lines counted from its first row in ``choice``; the strays read as none."""
         assign: dict[Key, str | None] = dict.fromkeys(groups[-1])
         for o, group in zip(choice, placed):
             for s, i, j in group:
                 col = column((s.start, s.end), j)
                 assign[(s.start, s.end)] = None if col is None else f"t3.{rows[o + i]}.{col}"
-        if assign == moves.current:
-            continue
-        sc, broken = score(assign)
-        if sc > best[0] + 1e-9:
-            best = (sc, broken, assign, choice)
-    chosen_score, broken, assign, choice = best
-    if choice is None:
+        return assign
+
+    first_score, first_broken = score(moves.current)
+    if first_broken == 0:
+        return ids, None  # the model's rows keep every sum: nothing for the line count to repair
+    choices = placements([len(f.lines) for f in found], len(rows), config.fragment_max_readings)
+    best = Moves.best(((c, reading(c)) for c in choices), score, first_score)
+    if best is None:
         return ids, None
+    (chosen_score, broken), assign, choice = best
     decision = {
         "kind": "fragment_rows", "changed": True, "span": [a, b], "fields": moves.moved(assign),
         "fragments": [{"lines": len(f.lines), "first_row": rows[o]} for f, o in zip(found, choice)],

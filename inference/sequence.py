@@ -35,7 +35,7 @@ import numpy as np
 from ..data.labels import Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template
-from .decode import best_candidate, span_value, spans_of
+from .decode import best_candidate, spans_of, value_candidates
 from .whole import Key, Moves
 
 _NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
@@ -98,18 +98,13 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
                 - config.malformed_cost * unread, broken, unread)
 
     first = score(moves.current)
-    best: tuple[tuple[float, int, int], dict[Key, str | None] | None] = (first, None)
-    for left_out in combinations(range(len(keys)), extra):
-        kept = [k for n, k in enumerate(keys) if n not in left_out]
-        assign = {**dict.fromkeys(moves.current), **dict(zip(kept, cells))}
-        if assign == moves.current:
-            continue
-        sc = score(assign)
-        if sc[0] > best[0][0] + 1e-9:
-            best = (sc, assign)
-    (chosen, broken, unread), assign = best
-    if assign is None:
+    readings = ((left_out, {**dict.fromkeys(moves.current),
+                            **dict(zip([k for n, k in enumerate(keys) if n not in left_out], cells))})
+                for left_out in combinations(range(len(keys)), extra))
+    best = Moves.best(readings, score, first[0])
+    if best is None:
         return ids, None
+    (chosen, broken, unread), assign, _ = best
     decision = {
         "kind": "table_sequence", "changed": True, "span": [a, b], "fields": moves.moved(assign),
         "dropped": [text[s:e] for (s, e), f in assign.items() if f is None],
@@ -123,12 +118,8 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
 
 
 def _holds(text: str, spans: list[Span], conf: np.ndarray, checks: list[Check]) -> bool:
-    cands: dict[str, list] = {}
-    for s in spans:
-        sv = span_value(text, s, conf)
-        if sv is not None:
-            cands.setdefault(sv.field, []).append(sv)
-    values = {f: best_candidate(c).value for f, c in cands.items()}
+    """Whether the values of ``spans`` keep every one of ``checks``."""
+    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans, conf).items()}
     return all(c.holds(values) for c in checks)
 
 

@@ -16,7 +16,7 @@ entry: read as no value) and their parsed values.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -81,6 +81,19 @@ class Moves:
         """The fields whose value the reading changes (given or taken)."""
         return sorted({f for k in assign if assign[k] != self.current[k]
                        for f in (assign[k], self.current[k]) if f is not None})
+
+    @staticmethod
+    def best(readings: Iterable[tuple[Any, dict[Key, str | None]]], score: Callable[[dict], tuple],
+             first: float) -> tuple[tuple, dict[Key, str | None], Any] | None:
+        """The best of ``readings`` — ``(tag, assign)`` pairs — by ``score(assign)[0]``, if it beats
+        ``first`` (the model's reading's score) strictly: ``(its score, assign, tag)``; else None.
+        Ties keep the model's reading."""
+        best, top = None, first
+        for tag, assign in readings:
+            sc = score(assign)
+            if sc[0] > top + 1e-9:
+                best, top = (sc, assign, tag), sc[0]
+        return best
 
     @staticmethod
     def write(ids: np.ndarray, assign: Mapping[Key, str | None]) -> np.ndarray:
