@@ -8,7 +8,8 @@ column early — and where the blanks sit in the same column all down the table,
 column sums cannot tell which.  Their position can: numbers of one column end at
 the same display column (CJK characters two wide).
 
-This stage groups the table-三 values on such lines (no tabs) by where they end —
+This stage groups the table-三 values on such lines (no tabs, two numbers or more, spaces
+between them — not only an indent) by where they end —
 ends within `GAP` display columns of each other are one printed column — and offers
 the readings that give the printed columns, in order, to the table's columns (every
 way of leaving out the ones no value fills), each value keeping its row:
@@ -101,8 +102,8 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
         end = text.find("\n", start)
         line = text[start:len(text) if end < 0 else end]
         row_keys = {s.tag[2:].rsplit(".", 1)[0] for s in line_spans}
-        if "\t" in line or len(row_keys) != 1 or "   " not in line:
-            continue  # not a space-aligned row of one row's values
+        if "\t" in line or len(row_keys) != 1 or len(line_spans) < 2 or "   " not in line.strip():
+            continue  # not a space-aligned row of one row's values: a lone (or indented) number has no columns
         for s in line_spans:
             ends[(s.start, s.end)] = display_width(text[start:s.end])
     if len({text.rfind("\n", 0, k[0]) for k in ends}) < MIN_LINES:

@@ -85,3 +85,32 @@ def test_columns_read_right_are_left_alone():
     ext = decode(text, one_hot(text, spans))
     assert {f: ext.record.cells[f] for f in gold} == gold
     assert not [d for d in ext.decisions if d["kind"] == "aligned_columns"]
+
+
+def test_numbers_one_per_indented_line_have_no_columns():
+    """Word text indented throughout, a township's table of zeros: every number on its own line
+    after the same indent ends at one display column — not a column of the table (read as one, all
+    the zeros fill the total column and every sum still holds); the stage leaves the model's reading."""
+    text = "2020年某某镇政府信息公开工作年度报告\n    三、收到和处理政府信息公开申请情况\n"
+    spans = []
+    for c in COLS:
+        text += "    "
+        spans.append(Span(len(text), len(text) + len(TEXTS[c]), f"C:t3.{c}"))
+        text += TEXTS[c] + "\n"
+    gold = {}
+    for row in BLOCK.rows:
+        if row.key not in ROWS:
+            continue
+        text += "    " + row.text + "\n"
+        for c in COLS:
+            v = 0 if c in ROWS[row.key] else None
+            gold[f"t3.{row.key}.{c}"] = v
+            text += "    "
+            if v is not None:
+                spans.append(Span(len(text), len(text) + len(str(v)), f"V:t3.{row.key}.{c}"))
+                text += str(v)
+            text += "\n"
+    text += "    四、政府信息公开行政复议、行政诉讼情况\n    无。\n"
+    ext = decode(text, one_hot(text, spans))
+    assert {f: ext.record.cells[f] for f in gold} == gold
+    assert not [d for d in ext.decisions if d["kind"] == "aligned_columns"]
