@@ -28,10 +28,12 @@ from typing import Any, Iterator, Protocol
 
 import numpy as np
 
+from ..data.labels import OUTSIDE
 from ..data.schema import detect_template
 from . import arbitrate as arb
 from .decode import Extraction, NoTemplateError, check, check_probs, decode, label_names
 from .outputs import BatchWriter, output_names
+from .view import model_view
 
 # Inputs picked up when a folder is given (a file named explicitly is always read).
 INPUT_SUFFIXES = frozenset({".txt", ".md", ".text", ".htm", ".html", ".xhtml", ".shtml", ".mhtml", ".docx",
@@ -179,20 +181,27 @@ def model_regions(text: str, config: RegionConfig = RegionConfig()) -> list[tupl
 
 def predict(text: str, predictor: Predictor, *, regions: bool = REGIONS_DEFAULT) -> np.ndarray:
     """Stage 3: per-character label probabilities, columns in ``labels()`` order (a model whose
-    label map is ordered differently is re-ordered by name; labels it lacks get 0).
+    label map is ordered differently is re-ordered by name; labels it lacks get 0).  The model
+    reads `model_view` — the text less its page-number lines, which read as O.
     ``regions=True`` runs the model only on the windows that own a character of `model_regions`
     (`Predictor.predict_proba`): those characters read as in a full run, the rest as O."""
-    spans = model_regions(text) if regions else None
-    probs = predictor.predict_proba(text) if spans in (None, [(0, len(text))]) else \
-        predictor.predict_proba(text, regions=spans)
+    view, where = model_view(text)  # page numbers on lines of their own are not shown to the model
+    spans = model_regions(view) if regions else None
+    probs = predictor.predict_proba(view) if spans in (None, [(0, len(view))]) else \
+        predictor.predict_proba(view, regions=spans)
     names = tuple(getattr(predictor, "labels", None) or ())
     if names and names != label_names():
         index = {name: j for j, name in enumerate(label_names())}
-        out = np.zeros((len(text), len(index)), dtype=np.float32)
+        out = np.zeros((len(view), len(index)), dtype=np.float32)
         for j, name in enumerate(names):
             if name in index:
                 out[:, index[name]] = probs[:, j]
         probs = out
+    if len(view) < len(text):  # the dropped lines read as O
+        full = np.zeros((len(text), probs.shape[1]), dtype=np.float32)
+        full[:, label_names().index(OUTSIDE)] = 1.0
+        full[where] = probs
+        probs = full
     return check_probs(text, probs)
 
 

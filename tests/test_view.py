@@ -1,0 +1,44 @@
+"""The model's view: page numbers on lines of their own are not shown to it, offsets stay the input's."""
+from __future__ import annotations
+
+import numpy as np
+
+from xxgk.data.labels import OUTSIDE
+from xxgk.inference.decode import label_names
+from xxgk.inference.extract import predict
+from xxgk.inference.view import model_view, page_number_lines
+
+
+def test_page_number_lines_are_dropped_and_nothing_else():
+    text = "行政许可\n— 4 —\n0\n- 3 -\n第3页\n第 3 页 共 8 页\n 12\n－12－\n3/8\n-3\n共8页 第3页\n5"
+    view, where = model_view(text)
+    assert view == "行政许可\n0\n 12\n3/8\n-3\n5"  # a bare number, a fraction, a negative count stay
+    assert view == "".join(text[i] for i in where)
+
+
+def test_the_empty_line_before_goes_only_when_every_page_number_has_one():
+    # a converter printing each page break as an empty line and the number
+    assert model_view("a\n\n— 4 —\nb\n\n- 5 -\nc")[0] == "a\nb\nc"
+    # one page number after an empty line that is a row break of the table: the empty line stays
+    assert model_view("a\n\n— 4 —\nb\n- 5 -\nc")[0] == "a\n\nb\nc"
+    assert model_view("a\n\n— 4 —\nb")[0] == "a\n\nb"
+    assert page_number_lines("no page numbers\n12\n") == []
+
+
+def test_the_model_reads_the_view_and_page_number_lines_read_as_outside():
+    seen = []
+
+    class Recorder:
+        def predict_proba(self, text, regions=None):
+            seen.append(text)
+            probs = np.zeros((len(text), len(label_names())), dtype=np.float32)
+            probs[:, label_names().index("B-V:t3.total.total")] = 1.0  # anything but O
+            return probs
+
+    text = "一、总体情况\n行政许可\n\t0\n— 2 —\n\t5\n"
+    probs = predict(text, Recorder(), regions=False)
+    assert seen == ["一、总体情况\n行政许可\n\t0\n\t5\n"]
+    assert probs.shape == (len(text), len(label_names()))
+    page = text.index("— 2 —")
+    outside = label_names().index(OUTSIDE)
+    assert (probs[page:page + 6, outside] == 1).all() and (probs[:page, outside] == 0).all()
