@@ -1,4 +1,4 @@
-"""What the model reads: the report's text less its page numbers.
+"""What the model reads: the report's text less its page numbers and the remarks after counts.
 
     view, where = model_view(text)      # view == "".join(text[i] for i in where)
 
@@ -10,6 +10,12 @@ lines: 96.2 % of cells; without the lines: 100 %).  So the model reads the text
 without those lines; their characters read as outside every span (``O``) and every
 offset stays the input's.  Only lines that can be nothing else are dropped: a number
 between dashes, or 第…页; a bare number on its own line may be a cell and stays.
+
+A count printed with a remark, ``18（其中修订5件）``, is the count (the gold format);
+the model, which sees such remarks rarely, reads the 5 as a cell of its own and
+shifts the row (dev reports with a remark after every non-zero count: 98.5 % of
+cells).  A parenthesis right after a number that starts with 其中/含/包括 is not shown
+to the model either.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ PAGE_NUMBER = re.compile(
     rf"|第{_SPACE}{_N}{_SPACE}页(?:{_SPACE}[,，/／]?{_SPACE}共{_SPACE}{_N}{_SPACE}页)?"  # 第3页  第 3 页 共 8 页
     rf"|共{_SPACE}{_N}{_SPACE}页{_SPACE}[,，]?{_SPACE}第{_SPACE}{_N}{_SPACE}页){_SPACE}$\n?",  # 共8页 第3页
     re.MULTILINE)
+REMARK = re.compile(r"(?<=[0-9０-９万元])[ \u3000\xa0]?[（(](?:其中|含|包括)[^（）()\n]{0,30}[）)]")
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
 
 
@@ -41,7 +48,7 @@ def page_number_lines(text: str) -> list[tuple[int, int]]:
 
 def model_view(text: str) -> tuple[str, np.ndarray]:
     """The text the model reads and, for each of its characters, its offset in ``text``."""
-    drop = page_number_lines(text)
+    drop = page_number_lines(text) + [m.span() for m in REMARK.finditer(text)]
     if not drop:
         return text, np.arange(len(text))
     keep = np.ones(len(text), dtype=bool)
@@ -51,4 +58,4 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(text[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "model_view", "page_number_lines"]
+__all__ = ["PAGE_NUMBER", "REMARK", "model_view", "page_number_lines"]

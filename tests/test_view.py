@@ -42,3 +42,10 @@ def test_the_model_reads_the_view_and_page_number_lines_read_as_outside():
     page = text.index("— 2 —")
     outside = label_names().index(OUTSIDE)
     assert (probs[page:page + 6, outside] == 1).all() and (probs[:page, outside] == 0).all()
+
+
+def test_a_remark_after_a_count_is_not_shown_and_labels_stay():
+    text = "规范性文件\t18（其中修订5件）\t2\n行政许可\t571 (含新增5件)\n（二）部分公开（区分处理的，只计这一情形）\n"
+    view, where = model_view(text)
+    assert view == "规范性文件\t18\t2\n行政许可\t571\n（二）部分公开（区分处理的，只计这一情形）\n"
+    assert view == "".join(text[i] for i in where)
