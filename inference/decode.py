@@ -261,6 +261,21 @@ def _first_of(text: str, spans: list[Span], conf: np.ndarray, tag: str) -> tuple
     return min(hits, key=lambda h: (-h[1], h[0].start)) if hits else None
 
 
+# a heading's number as reports print it, alone before its words on the line: 一、 （一） (1) 1. 第一部分
+_NUMERAL = re.compile(r"(?:第[一二三四五六七八九十]{1,2}部分|[（(]?[0-9０-９一二三四五六七八九十]{1,2}[)）、.．]?)"
+                      r"[ \t\u3000]*\Z")
+
+
+def _numeral_start(text: str, start: int) -> int:
+    """Where a heading read from ``start`` begins: at its number when the model left that out
+    (``(1)总体情况``) — the gold's offset is at the numeral."""
+    line = text.rfind("\n", 0, start) + 1
+    m = _NUMERAL.search(text, line, start)
+    if m and not text[line:m.start()].strip(" \t\u3000#*"):
+        return m.start()
+    return start
+
+
 def build_extraction(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                      arbitrated: dict[str, int] | None = None, decisions: list[dict] | None = None) -> Extraction:
     """Spans of the reading ``ids`` → the template's cells, sections, year, agency.
@@ -306,7 +321,7 @@ def build_extraction(text: str, probs: np.ndarray, ids: np.ndarray, template: st
             start = hit[0].start
             while text[start].isspace():
                 start += 1
-            sections[str(n)] = start
+            sections[str(n)] = _numeral_start(text, start)
     year_hit = _first_of(text, spans, conf, "YEAR")
     agency_hit = _first_of(text, spans, conf, "AGENCY")
     record = Record(template=template, cells=cells,

@@ -467,3 +467,11 @@ def test_run_together_row_never_undoes_a_confident_cut():
     (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
     assert not decision["changed"]
     assert any(f.rule == "R3" and f.where == "row granted" for f in ext.findings)
+
+
+@pytest.mark.parametrize("numeral", ["(1)", "（一）", "1.", "第一部分 ", "一、"])
+def test_a_heading_starts_at_its_numeral_when_the_model_reads_only_its_words(numeral):
+    text = f"某某镇2020年政府信息公开工作年度报告\n{numeral}总体情况\n今年我镇如何如何。\n"
+    words = text.index("总体情况")
+    ext = decode(text, one_hot(text, [Span(words, words + 4, "H1")]), template="2019")
+    assert ext.record.sections["1"] == text.index(numeral)
