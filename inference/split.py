@@ -8,7 +8,8 @@ wrong and the character-by-character alternatives of ``arbitrate`` (three labels
 per character, a few readings per site) never contain the whole right cut.
 
 This stage offers whole-row readings instead.  For a row of table 三 — or table 四,
-printed as one row of fifteen values in most layouts — whose value spans (after
+printed as one row of fifteen values in most layouts, or table 二 (no sums: only the
+form decides, a count with a leading zero or a digit left unread) — whose value spans (after
 alignment) sit together on digits and blanks only, with a digit run the model is
 unsure how to cut:
 
@@ -58,14 +59,16 @@ class RowCut:
 
 @cache
 def _rows(template: str) -> dict[str, tuple[str, ...]]:
-    """field -> the fields of its table-三 row (or of table 四), in column order."""
+    """field -> the fields of its table-二 or table-三 row (or of table 四), in column order.
+    Table 二 has no sums: its rows are re-cut only where the model's cut reads a count with a
+    leading zero or leaves a digit unread."""
     out: dict[str, tuple[str, ...]] = {}
-    t3 = get_template(template).table("t3")
-    for block in t3.blocks:
-        for row in block.rows:
-            fields = tuple(f"t3.{row.key}.{col.key}" for col in block.columns)
-            for f in fields:
-                out[f] = fields
+    for table in ("t2", "t3"):
+        for block in get_template(template).table(table).blocks:
+            for row in block.rows:
+                fields = tuple(f"{table}.{row.key}.{col.key}" for col in block.columns)
+                for f in fields if len(fields) > 1 else ():
+                    out[f] = fields
     t4 = tuple(get_template(template).table("t4").fields)  # printed as one row of 15 in most layouts
     for f in t4:
         out[f] = t4

@@ -475,3 +475,26 @@ def test_a_heading_starts_at_its_numeral_when_the_model_reads_only_its_words(num
     words = text.index("总体情况")
     ext = decode(text, one_hot(text, [Span(words, words + 4, "H1")]), template="2019")
     assert ext.record.sections["1"] == text.index(numeral)
+
+
+def test_a_table_two_row_run_together_is_not_read_with_a_leading_zero():
+    """``行政许可20571`` (crawler text: 2, 0, 571 with nothing between).  The model cuts it
+    2 | 057 | 1 — it doubts (p 0.3) that a value starts at the ``5`` and at the ``7``, and leans
+    to one at the ``1``.  Table 二 has no sums; a count is not printed with a leading zero, so
+    the row is re-cut, 2 | 0 | 571, and the decision recorded."""
+    fields = ["t2.licensing.prev_items", "t2.licensing.change", "t2.licensing.decisions"]
+    cells = consistent_2019(**dict(zip(fields, (2, 0, 571))))
+    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    first = span_of(spans, fields[0]).start
+    assert text[first:first + 5] == "20571"
+    probs = one_hot(text, spans)
+    for k, (field, p_start) in enumerate([(0, 1.0), (1, 0.9), (1, 0.3), (1, 0.3), (2, 0.6)]):
+        probs[first + k] = 1e-7
+        probs[first + k, L[f"B-V:{fields[field]}"]] = p_start
+        probs[first + k, L[f"I-V:{fields[field]}"]] = 1 - p_start
+    alone = decode(text, probs, arbitrate=False)
+    assert [alone.record.cells[f] for f in fields] == [2, 57, 1]
+    ext = decode(text, probs)
+    assert [ext.record.cells[f] for f in fields] == [2, 0, 571]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
+    assert decision["changed"] and decision["fields"] == fields
