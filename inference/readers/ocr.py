@@ -21,6 +21,10 @@ from .layout import Glyph, find_grids, page_lines
 
 DPI = 200  # scanned PDF pages are rendered at this resolution
 MAX_SIDE = 3000  # RapidOCR max_side_len: larger pages are scaled down before detection
+# Text boxes recognised per batch: one.  A batch is padded to its widest box, and a table page
+# has hundreds of narrow ones (a lone "0") beside wide labels: measured on a rendered 4-page
+# report, 1 box per batch 30-40 % faster than RapidOCR's 6, 32 slower still; the same text.
+REC_BATCH = 1
 TEXT_SCORE = 0.3  # recognitions less confident than this are dropped (RapidOCR default 0.5 loses lone "0"s)
 MAX_SKEW = 3.0  # degrees searched by deskew
 SKEW_STEP = 0.2
@@ -44,7 +48,7 @@ def engine():
     global _ENGINE
     if _ENGINE is None:
         from rapidocr_onnxruntime import RapidOCR
-        _ENGINE = RapidOCR(max_side_len=MAX_SIDE, text_score=TEXT_SCORE)
+        _ENGINE = RapidOCR(max_side_len=MAX_SIDE, text_score=TEXT_SCORE, rec_batch_num=REC_BATCH)
     return _ENGINE
 
 
