@@ -194,43 +194,55 @@ def viterbi(options: list[list[tuple[int, float]] | tuple[np.ndarray, np.ndarray
 
     ``options[i]`` are item i's (cell, score) choices — or two arrays, its cells and their
     scores — and ``drops[i]`` the score of leaving it unassigned (None: it must be assigned);
-    ``adjacent[i]`` is added when item i takes the cell right after the last assigned one.
+    ``adjacent[i]`` is added when item i takes the cell right after item i-1's (both assigned:
+    a neighbour left out does not make the next one a neighbour of the one before it).
     Maximises the total score; on a tie, assigning beats dropping and earlier states win.
     Returns one cell or None per item, or None when no assignment satisfies the order.
     O(items × cells).
     """
-    state = np.full(m + 1, -math.inf)  # state s: the last assigned cell is s - 1 (0: none yet)
-    state[0] = 0.0
-    back: list[np.ndarray] = []
+    # two states per s (the last assigned cell is s - 1; 0: none yet): the last item was
+    # assigned (`took`) or left out (`left`)
+    took, left = np.full(m + 1, -math.inf), np.full(m + 1, -math.inf)
+    left[0] = 0.0
+    back: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for n, (opts, drop) in enumerate(zip(options, drops)):
         cells, scores = opts if isinstance(opts, tuple) else (
             np.array([j for j, _ in opts], dtype=np.int64), np.array([sc for _, sc in opts], dtype=np.float64))
+        state = np.maximum(took, left)
+        was_left = left > took  # which of the two a state continues (a tie: the one that took)
         best = np.maximum.accumulate(state)  # best[j]: the best state whose last cell is before j
         fresh = np.r_[True, best[1:] > best[:-1]]
         arg = np.maximum.accumulate(np.where(fresh, np.arange(m + 1), 0))
-        new = state + drop if drop is not None else np.full(m + 1, -math.inf)
-        came = np.full(m + 1, -1)  # -1: dropped (state unchanged); else the previous state
+        new_left = state + drop if drop is not None else np.full(m + 1, -math.inf)
+        new_took = np.full(m + 1, -math.inf)
+        came = np.full(m + 1, -1)  # the previous state of an item assigned to cell s - 1 …
+        came_left = np.zeros(m + 1, dtype=bool)  # … and whether it was one that left its item out
         if len(cells):
             cand = best[cells] + scores
             prev = arg[cells]
+            prev_left = was_left[prev]
             if adjacent is not None and adjacent[n]:
-                after = state[cells] + scores + adjacent[n]  # state j: the last cell is j - 1
-                prev = np.where(after > cand, cells, prev)
+                after = took[cells] + scores + adjacent[n]  # state j: item n-1 took cell j - 1
+                use = after > cand
+                prev, prev_left = np.where(use, cells, prev), np.where(use, False, prev_left)
                 cand = np.maximum(cand, after)
-            take = (cand >= new[cells + 1]) & (cand > -math.inf)  # cells are distinct per item
-            new[cells[take] + 1], came[cells[take] + 1] = cand[take], prev[take]
-        state = new
-        back.append(came)
+            ok = cand > -math.inf  # cells are distinct per item
+            new_took[cells[ok] + 1], came[cells[ok] + 1], came_left[cells[ok] + 1] = cand[ok], prev[ok], prev_left[ok]
+        back.append((came, came_left, was_left))
+        took, left = new_took, new_left
+    state = np.maximum(took, left)
     if not np.isfinite(state).any():
         return None
     s = int(np.argmax(state))
+    in_left = bool(left[s] > took[s])
     out: list[int | None] = []
-    for came in reversed(back):
-        if came[s] < 0:
+    for came, came_left, was_left in reversed(back):
+        if in_left:  # this item was left out; the state before it is s, either kind
             out.append(None)
+            in_left = bool(was_left[s])
         else:
             out.append(s - 1)
-            s = int(came[s])
+            s, in_left = int(came[s]), bool(came_left[s])
     return out[::-1]
 
 

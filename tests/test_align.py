@@ -76,6 +76,17 @@ def test_viterbi_prefers_the_most_probable_increasing_assignment():
     assert viterbi([], [], 4) == []
 
 
+def test_viterbi_adjacency_runs_through_assigned_neighbours_only():
+    """Row r ends at cell 0; row r+1's three values are printed side by side, its first read
+    as cell 1 (p 0.9), the others one cell early.  Leaving the first out does not make the
+    second a neighbour of row r's last: the row stays together, shifted (1, 2, 3)."""
+    lp = np.log
+    options = [[(0, 0.0)], [(1, lp(0.9))], [(1, lp(0.8)), (2, lp(0.1))], [(2, lp(0.8)), (3, lp(0.1))]]
+    drops = [None, lp(0.05), lp(0.001), lp(0.001)]
+    assert viterbi(options, drops, 4, [0.0, 0.0, 4.0, 4.0]) == [0, 1, 2, 3]
+    assert viterbi(options, drops, 4) == [0, None, 1, 2]  # no neighbours: the model's cells
+
+
 def test_viterbi_adjacent_bonus_keeps_neighbours_on_a_line_together():
     lp = np.log
     options = [[(0, 0.0)], [(1, lp(0.4)), (2, lp(0.6))], [(3, lp(0.6)), (2, lp(0.4))]]
