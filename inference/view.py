@@ -9,7 +9,10 @@ every later cell of the row one column late (dev reports with such a line every 
 lines: 96.2 % of cells; without the lines: 100 %).  So the model reads the text
 without those lines; their characters read as outside every span (``O``) and every
 offset stays the input's.  Only lines that can be nothing else are dropped: a number
-between dashes, or 第…页; a bare number on its own line may be a cell and stays.
+between dashes, or 第…页; a bare number on its own line may be a cell and stays.  The
+line right after a page number goes too when the same words (six Chinese characters or
+more, no tab) follow two page numbers or more: the running head of each page (a report's
+title), which the model otherwise reads in the middle of a table.
 
 A count printed with a remark, ``18（其中修订5件）``, is the count (the gold format);
 the model, which sees such remarks rarely, reads the 5 as a cell of its own and
@@ -23,6 +26,8 @@ import re
 
 import numpy as np
 
+from .readers.document import is_cjk
+
 _SPACE = r"[ \t\u3000\xa0\f]*"
 _N = r"[0-9０-９]{1,4}"
 _DASH = r"[—–\-－]{1,2}"
@@ -32,6 +37,8 @@ PAGE_NUMBER = re.compile(
     rf"|共{_SPACE}{_N}{_SPACE}页{_SPACE}[,，]?{_SPACE}第{_SPACE}{_N}{_SPACE}页){_SPACE}$\n?",  # 共8页 第3页
     re.MULTILINE)
 REMARK = re.compile(r"(?<=[0-9０-９万元])[ \u3000\xa0]?[（(](?:其中|含|包括)[^（）()\n]{0,30}[）)]")
+_HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
+_HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
 
 
@@ -46,9 +53,21 @@ def page_number_lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def running_heads(text: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[start, end)`` of the line after each page number (from its first word, its line break
+    included) whose words follow at least two of the ``pages``."""
+    after: dict[str, list[tuple[int, int]]] = {}
+    for _, b in pages:
+        m = _HEAD.match(text, b)
+        if m and sum(is_cjk(c) for c in m.group(1)) >= _HEAD_MIN_CJK:
+            after.setdefault(m.group(1), []).append((m.start(1), m.end()))
+    return sorted(span for spans in after.values() if len(spans) >= 2 for span in spans)
+
+
 def model_view(text: str) -> tuple[str, np.ndarray]:
     """The text the model reads and, for each of its characters, its offset in ``text``."""
-    drop = page_number_lines(text) + [m.span() for m in REMARK.finditer(text)]
+    pages = page_number_lines(text)
+    drop = pages + running_heads(text, pages) + [m.span() for m in REMARK.finditer(text)]
     if not drop:
         return text, np.arange(len(text))
     keep = np.ones(len(text), dtype=bool)
@@ -58,4 +77,4 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(text[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "model_view", "page_number_lines"]
+__all__ = ["PAGE_NUMBER", "REMARK", "model_view", "page_number_lines", "running_heads"]

@@ -49,3 +49,13 @@ def test_a_remark_after_a_count_is_not_shown_and_labels_stay():
     view, where = model_view(text)
     assert view == "规范性文件\t18\t2\n行政许可\t571\n（二）部分公开（区分处理的，只计这一情形）\n"
     assert view == "".join(text[i] for i in where)
+
+
+def test_the_running_head_after_page_numbers_is_not_shown():
+    text = ("\t2\n\t0\n- 9 -\n某某镇政府信息公开工作年度报告\n\t0\n\t1\n- 10 -\n\f某某镇政府信息公开工作年度报告\n\t0\n"
+            "总计\n- 11 -\n总计\n\t5\n")
+    view, where = model_view(text)
+    assert view == "\t2\n\t0\n\t0\n\t1\n\f\t0\n总计\n总计\n\t5\n"  # a table label after one page number stays
+    assert view == "".join(text[i] for i in where)
+    # words after a single page number may be the table's: they stay
+    assert model_view("\t2\n- 9 -\n某某镇政府信息公开工作年度报告\n\t0\n")[0] == "\t2\n某某镇政府信息公开工作年度报告\n\t0\n"
