@@ -356,3 +356,22 @@ def test_row_whose_placements_fix_nothing_keeps_the_models_cells():
     assert ext.record.cells["t3.granted.natural_person"] == 3 and ext.record.cells["t3.granted.total"] == 6
     assert not any(d["changed"] for d in ext.decisions)
     assert {f.rule for f in ext.findings} >= {"R3"}
+
+
+def test_a_value_on_a_labelled_line_goes_to_that_row():
+    """``规章\\t\\t1\\t`` then ``规范性文件\\t\\t1\\t1``: the model reads the 规章 line's 1 as the next
+    row's first cell (p 0.7; its own row 0.3) — in template order, so nothing else objects.  The
+    row label it read on that line names the row: the value goes there."""
+    cells = {"t2.regulations.new_published": 1, "t2.normative.new_published": 1, "t2.normative.total_published": 1}
+    text, spans = render(cells)
+    for row, label in (("regulations", "规章"), ("normative", "规范性文件")):
+        at = text.index(label + "\t")
+        spans.append(Span(at, at + len(label), f"R:t2.{row}"))
+    probs = one_hot(text, spans)
+    reread(probs, span_of(spans, "t2.regulations.new_published"),
+           {"V:t2.normative.new_made": 0.7, "V:t2.regulations.new_published": 0.3})
+    off = decode(text, probs, config=ArbitrationConfig(align=AlignConfig(row_label=0.0)))
+    assert off.record.cells["t2.normative.new_made"] == 1 and off.record.cells["t2.regulations.new_published"] is None
+    ext = decode(text, probs)
+    assert {f: ext.record.cells[f] for f in cells} == cells and ext.record.cells["t2.normative.new_made"] is None
+    assert [d["to"] for d in order_decisions(ext)] == ["t2.regulations.new_published"]
