@@ -9,7 +9,7 @@ every later cell of the row one column late (dev reports with such a line every 
 lines: 96.2 % of cells; without the lines: 100 %).  So the model reads the text
 without those lines; their characters read as outside every span (``O``) and every
 offset stays the input's.  Only lines that can be nothing else are dropped: a number
-between dashes, or 第…页; a bare number on its own line may be a cell and stays.  The
+between dashes, 第…页, or n/m with n ≤ m; a bare number on its own line may be a cell and stays.  The
 line right after a page number goes too when the same words (six Chinese characters or
 more, no tab) follow two page numbers or more: the running head of each page (a report's
 title), which the model otherwise reads in the middle of a table.
@@ -23,6 +23,7 @@ to the model either.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
@@ -34,7 +35,8 @@ _DASH = r"[—–\-－]{1,2}"
 PAGE_NUMBER = re.compile(
     rf"^{_SPACE}(?:{_DASH}{_SPACE}{_N}{_SPACE}{_DASH}"  # — 4 —   - 3 -   －12－
     rf"|第{_SPACE}{_N}{_SPACE}页(?:{_SPACE}[,，/／]?{_SPACE}共{_SPACE}{_N}{_SPACE}页)?"  # 第3页  第 3 页 共 8 页
-    rf"|共{_SPACE}{_N}{_SPACE}页{_SPACE}[,，]?{_SPACE}第{_SPACE}{_N}{_SPACE}页){_SPACE}$\n?",  # 共8页 第3页
+    rf"|共{_SPACE}{_N}{_SPACE}页{_SPACE}[,，]?{_SPACE}第{_SPACE}{_N}{_SPACE}页"  # 共8页 第3页
+    rf"|(?P<n>{_N}){_SPACE}[/／]{_SPACE}(?P<of>{_N})){_SPACE}$\n?",  # 3/8 (page 3 of 8: not beyond the last)
     re.MULTILINE)
 REMARK = re.compile(r"(?<=[0-9０-９万元])[ \u3000\xa0]?[（(](?:其中|含|包括)[^（）()\n]{0,30}[）)]")
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
@@ -42,11 +44,16 @@ _HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
 
 
+def _int(digits: str) -> int:
+    return int(unicodedata.normalize("NFKC", digits))
+
+
 def page_number_lines(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each line that is only a page number, its line break included — and the
     empty line before it when every one of two or more has one: then that is how this converter
     prints a page break, not an empty cell or a row break of the table."""
-    found = [m.span() for m in PAGE_NUMBER.finditer(text) if m.end() > m.start()]
+    found = [m.span() for m in PAGE_NUMBER.finditer(text)
+             if m.end() > m.start() and (m["n"] is None or 0 < _int(m["n"]) <= _int(m["of"]))]
     before = [_EMPTY_BEFORE.search(text, 0, a) for a, _ in found]
     if len(found) >= 2 and all(before):
         return [(m.start(), b) for m, (_, b) in zip(before, found)]

@@ -10,9 +10,9 @@ from xxgk.inference.view import model_view, page_number_lines
 
 
 def test_page_number_lines_are_dropped_and_nothing_else():
-    text = "行政许可\n— 4 —\n0\n- 3 -\n第3页\n第 3 页 共 8 页\n 12\n－12－\n3/8\n-3\n共8页 第3页\n5"
+    text = "行政许可\n— 4 —\n0\n- 3 -\n第3页\n第 3 页 共 8 页\n 12\n－12－\n3/8\n9/8\n-3\n共8页 第3页\n5"
     view, where = model_view(text)
-    assert view == "行政许可\n0\n 12\n3/8\n-3\n5"  # a bare number, a fraction, a negative count stay
+    assert view == "行政许可\n0\n 12\n9/8\n-3\n5"  # a bare number, no page of 8, a negative count stay
     assert view == "".join(text[i] for i in where)
 
 
