@@ -304,6 +304,7 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
     model's own); a reading giving the same values as an earlier one is left out."""
     seen: set[tuple] = set()
     outside = label2id()["O"]
+    inside = np.array([n.startswith("I-") for n in label_names()])
     local = ids[site.a:site.b].copy()
     offsets = [p - site.a for p in site.positions]
     conf = np.zeros(len(ids))
@@ -321,9 +322,15 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
         if key in seen:
             continue  # the same values as a more probable reading (the first reading comes first)
         seen.add(key)
+        # a value that starts with "goes on" (I-) where no value of its cell goes on: a digit run
+        # cut between two cells with no start between them (``47`` read 4 | 7, the 7 an I- of
+        # another cell) counts as malformed.  Test reports 0-499: +4 cells; 500-999: the same.
+        headless = sum(bool(inside[local[c.start - site.a]]) for cs in cands.values() for c in cs
+                       if site.a <= c.start < site.b)
         unread = lambda i: bool(0 <= i < len(ids) and fold_width(text[i]).isdigit()  # noqa: E731
                                 and (local[i - site.a] if site.a <= i < site.b else ids[i]) == outside)
-        malformed = sum(is_malformed(c) + unread(c.start - 1) + unread(c.end) for cs in cands.values() for c in cs)
+        malformed = headless + sum(is_malformed(c) + unread(c.start - 1) + unread(c.end)
+                                   for cs in cands.values() for c in cs)
         site.readings.append(Reading(float(gain), labs, cands, {f: best_candidate(cs) for f, cs in cands.items()},
                                      malformed))
         site.fields.update(cands)

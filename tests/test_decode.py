@@ -498,3 +498,22 @@ def test_a_table_two_row_run_together_is_not_read_with_a_leading_zero():
     assert [ext.record.cells[f] for f in fields] == [2, 0, 571]
     (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
     assert decision["changed"] and decision["fields"] == fields
+
+
+def test_a_reading_that_cuts_a_number_with_no_start_between_is_malformed():
+    """``47`` read 4 (B- natural person) and 7 (I- of commercial: no value of that cell goes on
+    there) cuts a digit run with nothing saying a value starts: malformed, as a leading zero."""
+    from xxgk.inference.arbitrate import Site, add_readings
+
+    text = "一、本年新收\t47\t"
+    a = text.index("47")
+    ids = np.full(len(text), L["O"])
+    ids[a], ids[a + 1] = L["B-V:t3.new_received.natural_person"], L["I-V:t3.new_received.natural_person"]
+    probs = np.full((len(text), len(L)), 1e-6, dtype=np.float32)
+    probs[np.arange(len(text)), ids] = 1.0
+    site = Site(a, a + 2, [a + 1])
+    add_readings(site, text, probs, ids, [(0.0, (L["I-V:t3.new_received.natural_person"],)),
+                                          (0.0, (L["I-V:t3.new_received.commercial"],))])
+    whole, cut = site.readings
+    assert whole.best["t3.new_received.natural_person"].value == 47 and whole.malformed == 0
+    assert cut.best["t3.new_received.natural_person"].value == 4 and cut.malformed == 1
