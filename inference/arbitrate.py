@@ -70,6 +70,7 @@ from .decode import (SpanValue, best_candidate, fold_width, label_names, span_va
                      value_label_mask)
 from .columns import column_readings
 from .fragments import fragment_readings
+from .patterns import pattern_readings
 from .place import row_placements
 from .sequence import sequence_reading
 from .split import first_logp, row_checks, row_cuts, row_regions
@@ -175,6 +176,11 @@ class ArbitrationConfig:
     sequence_weight: float = 0.1
     # Numbers of the table a sequence reading may leave out (page numbers printed bare).
     sequence_drop: int = 2
+    # Column patterns (``patterns.py``): table-三 rows run together on one line with their blanks
+    # printed as nothing may take the columns most rows of as many values take, as the model read them.
+    patterns: bool = True
+    # Weight of the model's cell probabilities in such a move (its column guess is what is in doubt).
+    pattern_weight: float = 0.1
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -584,6 +590,11 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:
         _record(sequence_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
+    if config.patterns:
+        out, moved = pattern_readings(text, probs, ids, template, checks, config)
+        for decision in moved:
+            ids[:] = out
+            _record((out, decision), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)
 
 
