@@ -22,8 +22,10 @@ from .layout import Glyph, find_grids, page_lines
 DPI = 200  # scanned PDF pages are rendered at this resolution
 MAX_SIDE = 3000  # RapidOCR max_side_len: larger pages are scaled down before detection
 # Text boxes recognised per batch: one.  A batch is padded to its widest box, and a table page
-# has hundreds of narrow ones (a lone "0") beside wide labels: measured on a rendered 4-page
-# report, 1 box per batch 30-40 % faster than RapidOCR's 6, 32 slower still; the same text.
+# has hundreds of narrow ones (a lone "0") beside wide labels: a 4-page scan of dev report 001
+# read in 22 s with 1 box per batch, 30 s with 3, 42 s with RapidOCR's 6 (the same text but one
+# character); `xxgk bench --ocr-pages 2` pages of random numbers, 4.5-7.6 s/page with 1, 3 or 6
+# (noisy, no order).
 REC_BATCH = 1
 TEXT_SCORE = 0.3  # recognitions less confident than this are dropped (RapidOCR default 0.5 loses lone "0"s)
 MAX_SKEW = 3.0  # degrees searched by deskew
