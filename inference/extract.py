@@ -33,7 +33,7 @@ from ..data.schema import detect_template
 from . import arbitrate as arb
 from .decode import Extraction, NoTemplateError, check, check_probs, decode, label_names
 from .outputs import BatchWriter, output_names
-from .view import model_view
+from .view import model_view, thousands_commas
 
 # Inputs picked up when a folder is given (a file named explicitly is always read).
 INPUT_SUFFIXES = frozenset({".txt", ".md", ".text", ".htm", ".html", ".xhtml", ".shtml", ".mhtml", ".docx",
@@ -197,10 +197,12 @@ def predict(text: str, predictor: Predictor, *, regions: bool = REGIONS_DEFAULT)
             if name in index:
                 out[:, index[name]] = probs[:, j]
         probs = out
-    if len(view) < len(text):  # the dropped lines read as O
+    if len(view) < len(text):  # what the model did not see reads as O …
         full = np.zeros((len(text), probs.shape[1]), dtype=np.float32)
         full[:, label_names().index(OUTSIDE)] = 1.0
         full[where] = probs
+        for i in thousands_commas(text):  # … but a thousands comma as the digit after it: 1,143 stays one number
+            full[i] = full[i + 1]
         probs = full
     return check_probs(text, probs)
 

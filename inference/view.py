@@ -1,4 +1,4 @@
-"""What the model reads: the report's text less its page numbers and the remarks after counts.
+"""What the model reads: the report's text less its page numbers, remarks after counts and thousands commas.
 
     view, where = model_view(text)      # view == "".join(text[i] for i in where)
 
@@ -13,6 +13,10 @@ between dashes, 第…页, or n/m with n ≤ m; a bare number on its own line ma
 line right after a page number goes too when the same words (six Chinese characters or
 more, no tab) follow two page numbers or more: the running head of each page (a report's
 title), which the model otherwise reads in the middle of a table.
+
+A thousands comma (``1,143``) is not shown either, and reads as the digit after it: the
+model cut such numbers at the comma now and then (43 read for 1,143); on the 41 test
+reports that print them, 98.75 → 99.03 % of cells.
 
 A count printed with a remark, ``18（其中修订5件）``, is the count (the gold format);
 the model, which sees such remarks rarely, reads the 5 as a cell of its own and
@@ -39,6 +43,8 @@ PAGE_NUMBER = re.compile(
     rf"|(?P<n>{_N}){_SPACE}[/／]{_SPACE}(?P<of>{_N})){_SPACE}$\n?",  # 3/8 (page 3 of 8: not beyond the last)
     re.MULTILINE)
 REMARK = re.compile(r"(?<=[0-9０-９万元])[ \u3000\xa0]?[（(](?:其中|含|包括)[^（）()\n]{0,30}[）)]")
+# a comma between a digit and a group of exactly three more (not a list: 1,2,3 or 12,34)
+THOUSANDS = re.compile(r"(?<=[0-9０-９])[,，](?=[0-9０-９]{3}(?![0-9０-９]))")
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
@@ -71,10 +77,16 @@ def running_heads(text: str, pages: list[tuple[int, int]]) -> list[tuple[int, in
     return sorted(span for spans in after.values() if len(spans) >= 2 for span in spans)
 
 
+def thousands_commas(text: str) -> list[int]:
+    """Offsets of the commas that group a number's digits by thousands (``1,143``, ``12,345,678``)."""
+    return [m.start() for m in THOUSANDS.finditer(text)]
+
+
 def model_view(text: str) -> tuple[str, np.ndarray]:
     """The text the model reads and, for each of its characters, its offset in ``text``."""
     pages = page_number_lines(text)
     drop = pages + running_heads(text, pages) + [m.span() for m in REMARK.finditer(text)]
+    drop += [(i, i + 1) for i in thousands_commas(text)]
     if not drop:
         return text, np.arange(len(text))
     keep = np.ones(len(text), dtype=bool)
@@ -84,4 +96,5 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(text[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "model_view", "page_number_lines", "running_heads"]
+__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "model_view", "page_number_lines", "running_heads",
+           "thousands_commas"]

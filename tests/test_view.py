@@ -1,6 +1,8 @@
 """The model's view: page numbers on lines of their own are not shown to it, offsets stay the input's."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from xxgk.data.labels import OUTSIDE
@@ -59,3 +61,23 @@ def test_the_running_head_after_page_numbers_is_not_shown():
     assert view == "".join(text[i] for i in where)
     # words after a single page number may be the table's: they stay
     assert model_view("\t2\n- 9 -\n某某镇政府信息公开工作年度报告\n\t0\n")[0] == "\t2\n某某镇政府信息公开工作年度报告\n\t0\n"
+
+
+def test_a_thousands_comma_is_not_shown_and_reads_as_the_digit_after_it():
+    text = "予以公开\t1,143\t12,34\t1，200，000\n"
+    view, where = model_view(text)
+    assert view == "予以公开\t1143\t12,34\t1200000\n"  # 12,34 is no thousands grouping
+
+    class Reader:
+        def predict_proba(self, text, regions=None):
+            probs = np.zeros((len(text), len(label_names())), dtype=np.float32)
+            probs[:, label_names().index(OUTSIDE)] = 1.0
+            for m in re.finditer(r"\d+", text):  # each run of digits one value
+                probs[m.start():m.end()] = 0
+                probs[m.start(), label_names().index("B-V:t3.granted.total")] = 1.0
+                probs[m.start() + 1:m.end(), label_names().index("I-V:t3.granted.total")] = 1.0
+            return probs
+
+    probs = predict(text, Reader(), regions=False)
+    comma = text.index(",")
+    assert label_names()[int(probs[comma].argmax())] == "I-V:t3.granted.total"
