@@ -73,10 +73,22 @@ def renumbered_headings(text: str) -> str:
     return text
 
 
+_CHROME_TOP = ("首页 | 政务公开 | 政府信息公开 | 互动交流 | 办事服务\n当前位置：首页 > 政务公开 > 政府信息公开年报\n"
+               "发布时间：2021-01-15 10:32    浏览次数：3562    【字体：大 中 小】 打印 关闭\n")
+_CHROME_BOTTOM = ("\n【打印本页】【关闭窗口】\n上一篇：2019年政府信息公开工作年度报告\n相关链接：国务院 | 省政府 | 市政府\n"
+                  "主办单位：某某县人民政府办公室  网站标识码：3301000001  浙ICP备05012345号-1\n"
+                  "公网安备 33010202000123号  联系电话：0571-12345678  第1页 共1页\n")
+
+
+def web_chrome(text: str) -> str:
+    """A web page's menus, breadcrumbs, dates, counters and footer (numbers everywhere) around it."""
+    return _CHROME_TOP + text + _CHROME_BOTTOM
+
+
 VARIANTS: dict[str, Variant] = {
     "indent": indent, "paragraph_indent": paragraph_indent, "page_numbers": page_numbers, "remarks": remarks,
     "one_line": one_line, "spaced_lines": spaced_lines, "no_empty_lines": no_empty_lines, "crlf": crlf,
-    "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings,
+    "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings, "web_chrome": web_chrome,
 }
 
 

@@ -26,7 +26,9 @@ def test_every_variant_keeps_the_report_numbers_in_order(tmp_path):
     original = source.read_text(encoding="utf-8")
     for name in VARIANTS:
         text = (tmp_path / name / source.name).read_text(encoding="utf-8")
-        if name in ("one_line",):  # numbers run together: compare the digits
+        if name == "web_chrome":  # the report itself untouched, numbers of the page around it
+            assert original in text and len(text) > len(original)
+        elif name in ("one_line",):  # numbers run together: compare the digits
             assert "".join(numbers(text)) == "".join(numbers(original))
         else:
             assert numbers(text) == numbers(original), name
