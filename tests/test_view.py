@@ -81,3 +81,10 @@ def test_a_thousands_comma_is_not_shown_and_reads_as_the_digit_after_it():
     probs = predict(text, Reader(), regions=False)
     comma = text.index(",")
     assert label_names()[int(probs[comma].argmax())] == "I-V:t3.granted.total"
+
+
+def test_ocr_confusions_inside_numbers_are_shown_as_digits():
+    text = "行政处罚\t3|\t3O\t1OO\t2,27b\tO\nICP备05012345号 Il SB\n"
+    view, where = model_view(text)
+    assert view == "行政处罚\t31\t30\t100\t2276\tO\nICP备05012345号 Il SB\n"  # a lone O, words: as printed
+    assert len(where) == len(text) - 1  # only the thousands comma is left out
