@@ -42,6 +42,12 @@ def remarks(text: str) -> str:
     return _LONE_COUNT.sub(lambda m: f"{m[1]}{m[2]}（其中新增{int(m[2]) // 2}件）", text)
 
 
+def units(text: str) -> str:
+    """A count unit after every number alone in a cell (``0件``; a tab row's cells too)."""
+    text = re.sub(r"(?m)^(\t?[\xa0 ]?)([0-9]+)$", r"\1\2件", text)
+    return re.sub(r"(?m)(?<=\t)([0-9]+)(?=\t|$)", r"\1件", text)
+
+
 def one_line(text: str) -> str:
     """Crawler text: the lines stripped and run together, nothing between them (blank cells vanish)."""
     return "".join(line.strip() for line in text.split("\n") if line.strip())
@@ -89,6 +95,7 @@ VARIANTS: dict[str, Variant] = {
     "indent": indent, "paragraph_indent": paragraph_indent, "page_numbers": page_numbers, "remarks": remarks,
     "one_line": one_line, "spaced_lines": spaced_lines, "no_empty_lines": no_empty_lines, "crlf": crlf,
     "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings, "web_chrome": web_chrome,
+    "units": units,
 }
 
 

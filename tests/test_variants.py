@@ -16,6 +16,7 @@ def numbers(text: str) -> list[str]:
     text = re.sub(r"（其中新增\d+件）", "", text.translate(DIGITS))
     text = re.sub(r"(?m)^\s*— \d+ —\s*$", "", text)
     text = re.sub(r"(?m)^(\s*)\([1-6]\)", r"\1", text)  # a renumbered heading's number
+    text = text.replace("件", "")
     return re.findall(r"\d+", text)
 
 

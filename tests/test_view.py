@@ -88,3 +88,9 @@ def test_ocr_confusions_inside_numbers_are_shown_as_digits():
     view, where = model_view(text)
     assert view == "行政处罚\t31\t30\t100\t2276\tO\nICP备05012345号 Il SB\n"  # a lone O, words: as printed
     assert len(where) == len(text) - 1  # only the thousands comma is left out
+
+
+def test_a_count_unit_in_a_cell_is_not_shown_and_prose_keeps_its_units():
+    text = "规章\t0件\t12条\t\n\t3 件\n行政许可  5件  7件\n| 2件 | 0 |\n今年收到申请5件，办结5件。\n"
+    view, _ = model_view(text)
+    assert view == "规章\t0\t12\t\n\t3 \n行政许可  5  7\n| 2 | 0 |\n今年收到申请5件，办结5件。\n"
