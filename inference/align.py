@@ -171,8 +171,8 @@ def table_spans(text: str, probs: np.ndarray, ids: np.ndarray, template: str) ->
         rows = probs[span.start:span.end].astype(np.float64)
         p = (rows[:, bcols] + rows[:, icols]).mean(axis=0)
         joined = bool(out[t]) and one_separator(text[out[t][-1].end:span.start])
-        out[t].append(SpanCells(span.start, span.end, text[span.start:span.end], j, p,
-                                max(0.0, 1.0 - float(p.sum())), joined, _row_on_line(text, ids, span.start, template, t)))
+        out[t].append(SpanCells(span.start, span.end, text[span.start:span.end], j, p, max(0.0, 1.0 - float(p.sum())),
+                                joined, _row_on_line(text, ids, span.start, template, t)))
     return out
 
 

@@ -49,7 +49,9 @@ fragment starts at is one decision per fragment, recorded as ``fragment_rows``. 
 table 四 printed one count per line, whose cells the model leaves blank while its numbers
 go unread (a page break inside it), may be read in order (``sequence.py``,
 ``table_sequence``); and table-三 values on lines padded with spaces, by the display
-column they end at under the column headers (``columns.py``, ``aligned_columns``).
+column they end at under the column headers (``columns.py``, ``aligned_columns``); and
+table-三 rows run together on one line, blanks printed as nothing, by the columns most
+rows with as many values take (``patterns.py``, ``column_pattern``).
 """
 from __future__ import annotations
 
@@ -592,8 +594,7 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         _record(sequence_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.patterns:
         out, moved = pattern_readings(text, probs, ids, template, checks, config)
-        for decision in moved:
-            ids[:] = out
+        for decision in moved:  # one decision per row moved, all in `out`
             _record((out, decision), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)
 

@@ -41,7 +41,7 @@ MIN_ROWS_ON_LINE = 3  # table-三 rows with values on one line: the table is run
 def run_on_rows(text: str, spans: list[Span], rows: tuple[str, ...], cols: tuple[str, ...]
                 ) -> dict[str, list[Span]]:
     """Row → its value spans (text order), for the table-三 rows read on a line that holds at least
-    `MIN_ROWS_ON_LINE` rows, with fewer values than columns (blanks printed as nothing or not)."""
+    `MIN_ROWS_ON_LINE` rows, with fewer values than columns (one value per cell read)."""
     cells = {f"t3.{r}.{c}": r for r in rows for c in cols}
     by_row: dict[str, list[Span]] = {}
     line_rows: dict[int, set[str]] = {}

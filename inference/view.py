@@ -1,6 +1,6 @@
 """What the model reads: the text less page numbers, remarks, units and thousands commas; OCR digits as digits.
 
-    view, where = model_view(text)      # view == "".join(text[i] for i in where)
+    view, where = model_view(text)      # view == "".join(with_digits(text)[i] for i in where)
 
 A PDF page that breaks inside a table leaves its page number — ``— 4 —``, ``- 3 -``,
 ``第3页``, ``第 3 页 共 8 页`` — on a line of its own among the table's cells.  Where
@@ -9,10 +9,10 @@ every later cell of the row one column late (dev reports with such a line every 
 lines: 96.2 % of cells; without the lines: 100 %).  So the model reads the text
 without those lines; their characters read as outside every span (``O``) and every
 offset stays the input's.  Only lines that can be nothing else are dropped: a number
-between dashes, 第…页, or n/m with n ≤ m; a bare number on its own line may be a cell and stays.  The
-line right after a page number goes too when the same words (six Chinese characters or
-more, no tab) follow two page numbers or more: the running head of each page (a report's
-title), which the model otherwise reads in the middle of a table.
+between dashes, 第…页, or n/m with n ≤ m; a bare number on its own line may be a cell
+and stays.  The line right after a page number goes too when the same words (six
+Chinese characters or more, no tab) follow two page numbers or more: the running head of
+each page (a report's title), which the model otherwise reads in the middle of a table.
 
 A thousands comma (``1,143``) is not shown either, and reads as the digit after it: the
 model cut such numbers at the comma now and then (43 read for 1,143); on the 41 test
@@ -94,10 +94,11 @@ def running_heads(text: str, pages: list[tuple[int, int]]) -> list[tuple[int, in
     return sorted(span for spans in after.values() if len(spans) >= 2 for span in spans)
 
 
-def thousands_commas(text: str) -> list[int]:
+def thousands_commas(text: str, shown: str | None = None) -> list[int]:
     """Offsets of the commas that group a number's digits by thousands (``1,143``, ``12,345,678``;
-    ``2,27b`` too, OCR's ``b`` read as the digit it stands for)."""
-    return [m.start() for m in THOUSANDS.finditer(with_digits(text))]
+    ``2,27b`` too, OCR's ``b`` read as the digit it stands for).  ``shown``: `with_digits` (text)
+    if already made."""
+    return [m.start() for m in THOUSANDS.finditer(with_digits(text) if shown is None else shown)]
 
 
 def ocr_digits(text: str) -> list[tuple[int, str]]:
@@ -125,9 +126,9 @@ def with_digits(text: str) -> str:
 def model_view(text: str) -> tuple[str, np.ndarray]:
     """The text the model reads and, for each of its characters, its offset in ``text``."""
     pages = page_number_lines(text)
-    drop = pages + running_heads(text, pages) + [m.span() for m in REMARK.finditer(text)]
-    drop += [(i, i + 1) for i in thousands_commas(text)] + [m.span(1) for m in UNIT.finditer(text)]
     shown = with_digits(text)
+    drop = pages + running_heads(text, pages) + [m.span() for m in REMARK.finditer(text)]
+    drop += [(i, i + 1) for i in thousands_commas(text, shown)] + [m.span(1) for m in UNIT.finditer(text)]
     if not drop:
         return shown, np.arange(len(text))
     keep = np.ones(len(text), dtype=bool)
@@ -137,5 +138,5 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(shown[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "model_view", "ocr_digits", "page_number_lines", "running_heads",
-           "thousands_commas", "with_digits"]
+__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "model_view", "ocr_digits", "page_number_lines",
+           "running_heads", "thousands_commas", "with_digits"]

@@ -50,7 +50,8 @@ def engine():
     global _ENGINE
     if _ENGINE is None:
         from rapidocr_onnxruntime import RapidOCR
-        _ENGINE = RapidOCR(max_side_len=MAX_SIDE, text_score=TEXT_SCORE, rec_batch_num=REC_BATCH)
+        _ENGINE = RapidOCR(max_side_len=MAX_SIDE, text_score=TEXT_SCORE,
+                           rec_batch_num=REC_BATCH)
     return _ENGINE
 
 
