@@ -51,7 +51,9 @@ go unread (a page break inside it), may be read in order (``sequence.py``,
 ``table_sequence``); and table-三 values on lines padded with spaces, by the display
 column they end at under the column headers (``columns.py``, ``aligned_columns``); and
 table-三 rows run together on one line, blanks printed as nothing, by the columns most
-rows with as many values take (``patterns.py``, ``column_pattern``).
+rows with as many values take (``patterns.py``, ``column_pattern``); and table-三 values
+printed one cell per line, by their line after their row's label (``lines.py``,
+``line_columns``).
 """
 from __future__ import annotations
 
@@ -72,6 +74,7 @@ from .decode import (SpanValue, best_candidate, fold_width, label_names, span_va
                      value_label_mask)
 from .columns import column_readings
 from .fragments import fragment_readings
+from .lines import line_readings
 from .patterns import pattern_readings
 from .place import row_placements
 from .sequence import sequence_reading
@@ -183,6 +186,13 @@ class ArbitrationConfig:
     patterns: bool = True
     # Weight of the model's cell probabilities in such a move (its column guess is what is in doubt).
     pattern_weight: float = 0.1
+    # Cells one per line (``lines.py``): table-三 values read by how many lines after their row's
+    # label they sit, the spacing learnt from the rows the model reads full.
+    lines: bool = True
+    # Weight of the model's cell probabilities in such a reading (its line counting is in doubt).
+    line_weight: float = 0.1
+    # Cost of a row whose values the model reads in other cells than their lines say.
+    line_cost: float = math.log(10)
     # Template-order alignment (``align.py``), run on the argmax reading before the sums;
     # ``AlignConfig(enabled=False)`` turns it off.  Characters it relabels are not revisited here.
     align: AlignConfig = AlignConfig()
@@ -592,6 +602,8 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:
         _record(sequence_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
+    if config.lines:
+        _record(line_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.patterns:
         out, moved = pattern_readings(text, probs, ids, template, checks, config)
         for decision in moved:  # one decision per row moved, all in `out`

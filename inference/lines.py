@@ -1,0 +1,130 @@
+"""Cells one per line: a table-三 row's values by how many lines after its label they sit.
+
+Word → text prints table 三 one cell per line, a blank cell as an empty line — after
+each cell, or with an empty line between every two cells.  A row with six blanks
+before its total is then its label, six or twelve empty lines and the total; the
+model, counting the empty lines, reads that total one or two columns early, sure of
+it, and when the row is zeros no sum notices.
+
+The lines count for it.  Where a row's cells start and how many lines each takes
+(every cell on the next line, or on every other line) is what most of the model's own
+values say (each votes for the spacings that put it where the model reads it); a
+value of any row on a line of its own, k lines after its row's label (page-number
+lines not counted), is then the cell at (k − first) / step — when three in four of the
+neighbouring row labels stand far enough apart for every cell between them: where
+blanks are printed as nothing, rows are shorter, and the lines say nothing.  That
+reading is offered when every table-三 value between the labels fits it:
+
+    weight × Σ_rows mean (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
+      − line_cost × (rows whose values the model reads in other cells than their lines say)
+
+scored against the model's reading; the choice is a recorded ``line_columns`` decision.
+A printed number is never changed.  Measured on cached probabilities: test reports 0–499
+99.29 → 99.32 % of cells, 500–999 99.40 → 99.44 % (cell_lines, word_tab); dev report 003
+with its lines stripped (blank cells as empty lines) 180 → 198 of 198.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from ..data.rules import Check
+from .decode import spans_of
+from .fragments import table_rows
+from .view import page_number_lines, running_heads
+from .whole import Key, Moves
+
+GRID_SHARE = 0.75  # share of neighbouring row labels that must stand far enough apart for every cell
+
+
+def _line_numbers(text: str) -> np.ndarray:
+    """For each character, the number of its line, page-number lines (and running heads) not counted."""
+    skip = np.zeros(len(text) + 1, dtype=np.int64)
+    pages = page_number_lines(text)
+    for a, b in pages + running_heads(text, pages):
+        for i in range(a, b):
+            if text[i] == "\n":
+                skip[i + 1] += 1  # the line break of a skipped line does not start a counted line
+    breaks = np.zeros(len(text) + 1, dtype=np.int64)
+    for i, c in enumerate(text):
+        if c == "\n":
+            breaks[i + 1] = 1
+    return np.cumsum(breaks - skip)[:len(text)] if len(text) else np.zeros(0, dtype=np.int64)
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """The span is all its line holds (but white space)."""
+    a, b = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    b = len(text) if b < 0 else b
+    return not text[a:start].strip() and not text[end:b].strip()
+
+
+def line_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                  config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """The table-三 values read by their line after their row's label, if that scores better than
+    the model's reading: ``(ids, decision)`` — relabelled ids (a copy), or the same ids and None."""
+    rows, cols = table_rows(template)
+    if not cols or "\n" not in text:
+        return ids, None
+    spans = spans_of(ids)
+    known = {f"t3.{r}.{c}" for r in rows for c in cols}
+    labels = [(s, s.tag[5:]) for s in spans if s.tag.startswith("R:t3.") and s.tag[5:] in rows]
+    values = [s for s in spans if s.kind == "V" and s.tag[2:] in known]
+    if len(labels) < 3 or not values:
+        return ids, None
+    line = _line_numbers(text)
+    current_of = {(s.start, s.end): s.tag[2:] for s in values}
+    groups: list[tuple[str, list[tuple[Key, int]]]] = []  # row, its values with their line offsets
+    for k, (label, row) in enumerate(labels):
+        end = labels[k + 1][0].start if k + 1 < len(labels) else values[-1].end
+        inside = [v for v in values if label.end <= v.start < end]
+        if inside:
+            if not all(_alone(text, v.start, v.end) for v in inside):
+                return ids, None
+            groups.append((row, [((v.start, v.end), int(line[v.start] - line[label.end - 1])) for v in inside]))
+    col_of = {c: j for j, c in enumerate(cols)}
+    votes: Counter = Counter()  # (first line, step) that would put each value where the model reads it
+    for row, vals in groups:
+        for key, off in vals:
+            j = col_of[current_of[key].rsplit(".", 1)[1]]
+            for step in (1, 2):
+                if off - step * j >= 1:
+                    votes[(off - step * j, step)] += 1
+    if not votes:
+        return ids, None
+    (first, step), _ = votes.most_common(1)[0]
+    # a grid of lines: between neighbouring row labels there are lines for every cell
+    apart = [int(line[b.start] - line[a.end - 1]) for (a, _), (b, _) in zip(labels, labels[1:])]
+    if sum(d > first + (len(cols) - 1) * step for d in apart) < GRID_SHARE * len(apart):
+        return ids, None  # blanks printed as nothing (rows shorter than the grid): the lines say nothing
+    assign: dict[Key, str] = {}
+    for row, vals in groups:
+        for key, off in vals:
+            j, r = divmod(off - first, step)
+            if r or not 0 <= j < len(cols):
+                return ids, None  # a value off the grid: not this layout
+            assign[key] = f"t3.{row}.{cols[j]}"
+    current = {(s.start, s.end): s.tag[2:] for s in values if (s.start, s.end) in assign}
+    if all(current[k] == f for k, f in assign.items()):
+        return ids, None
+    moves = Moves(text, probs, ids, spans, current, tuple(sorted(known)), checks)
+    by_row = [[k for k, _ in vals] for _, vals in groups]
+    astray = sum(any(current[k] != assign[k] for k in keys) for keys in by_row)
+    first_score = -config.violation_cost * moves.broken(current) - config.line_cost * astray
+    chosen = (config.line_weight * moves.gain(assign, by_row) - config.violation_cost * moves.broken(assign))
+    if chosen <= first_score + 1e-9:
+        return ids, None
+    decision = {
+        "kind": "line_columns", "changed": True, "fields": moves.moved(assign),
+        "span": [min(k[0] for k in assign), max(k[1] for k in assign)], "first_line": first, "step": step,
+        "checks_broken": {"model": moves.broken(current), "chosen": moves.broken(assign)},
+        "score": {"model": round(first_score, 4), "chosen": round(chosen, 4)}, "rows_astray": astray,
+        "reason": (f"table 三 printed one cell per line: a full row's cells start {first} line(s) after its label, "
+                   f"one every {step} line(s); {astray} row(s) read in other cells than their lines say"),
+    }
+    return Moves.write(ids, assign), decision
+
+
+__all__ = ["line_readings"]
