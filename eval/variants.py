@@ -58,6 +58,11 @@ def spaced_lines(text: str) -> str:
     return " ".join(line.strip() for line in text.split("\n") if line.strip())
 
 
+def stripped_lines(text: str) -> str:
+    """Every line stripped: a blank cell printed as a tab or a space becomes an empty line."""
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
 def no_empty_lines(text: str) -> str:
     """Empty lines dropped and lines stripped (where an empty line was a blank cell, it is gone)."""
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
@@ -95,7 +100,7 @@ VARIANTS: dict[str, Variant] = {
     "indent": indent, "paragraph_indent": paragraph_indent, "page_numbers": page_numbers, "remarks": remarks,
     "one_line": one_line, "spaced_lines": spaced_lines, "no_empty_lines": no_empty_lines, "crlf": crlf,
     "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings, "web_chrome": web_chrome,
-    "units": units,
+    "units": units, "stripped_lines": stripped_lines,
 }
 
 
