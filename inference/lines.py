@@ -19,9 +19,10 @@ reading is offered when every table-三 value between the labels fits it:
       − line_cost × (rows whose values the model reads in other cells than their lines say)
 
 scored against the model's reading; the choice is a recorded ``line_columns`` decision.
-A printed number is never changed.  Measured on cached probabilities: test reports 0–499
-99.29 → 99.32 % of cells, 500–999 99.40 → 99.44 % (cell_lines, word_tab); dev report 003
-with its lines stripped (blank cells as empty lines) 180 → 198 of 198.
+A printed number is never changed.  Measured: dev report 003 with its lines stripped (blank
+cells as empty lines, `eval.variants.stripped_lines`) 180 → 198 of 198 cells.  On the test
+reports it changes nothing now that page-number lines are not shown to the model (without
+the model view, on cached probabilities: 99.29 → 99.32 % of 0–499, 99.40 → 99.44 % of 500–999).
 """
 from __future__ import annotations
 
