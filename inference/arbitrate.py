@@ -187,7 +187,7 @@ class ArbitrationConfig:
     # Weight of the model's cell probabilities in such a move (its column guess is what is in doubt).
     pattern_weight: float = 0.1
     # Cells one per line (``lines.py``): table-三 values read by how many lines after their row's
-    # label they sit, the spacing learnt from the rows the model reads full.
+    # label they sit, the spacing voted by the model's own values.
     lines: bool = True
     # Weight of the model's cell probabilities in such a reading (its line counting is in doubt).
     line_weight: float = 0.1

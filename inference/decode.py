@@ -36,9 +36,9 @@ from ..data.schema import AMOUNT_FIELDS, TEMPLATE_2019, TEMPLATE_2021, detect_te
 # Values
 # --------------------------------------------------------------------------- #
 # OCR look-alikes of digits, mapped only inside a value that is otherwise digits (or one look-alike alone)
-_CONFUSABLE = {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "s": "5",
-               "B": "8", "Z": "2", "b": "6", "G": "6", "g": "9", "q": "9", "T": "7"}
-_DIGITISH = "0123456789" + "".join(_CONFUSABLE) + ",，"
+CONFUSABLE = {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "s": "5",
+              "B": "8", "Z": "2", "b": "6", "G": "6", "g": "9", "q": "9", "T": "7"}
+_DIGITISH = "0123456789" + "".join(CONFUSABLE) + ",，"
 _MINUS_SIGNS = "-−－—–"  # before a digit they are a minus sign; alone they are a mark
 _HEAD = re.compile(r"^([+-]?)([" + re.escape(_DIGITISH) + r"]+)")
 _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
@@ -69,7 +69,7 @@ def parse_count(raw: str) -> Value:
     if m is None:
         return s
     sign, head = m.groups()
-    digits = "".join(_CONFUSABLE.get(c, c) for c in head if c not in ",，")
+    digits = "".join(CONFUSABLE.get(c, c) for c in head if c not in ",，")
     rest = s[m.end():]
     is_number = digits.isdigit() and (any(c.isdigit() for c in head) or not rest)
     if not is_number or re.match(r"^\.\d", rest):
@@ -86,7 +86,7 @@ def parse_amount(raw: str) -> Value:
         return None
     m = re.match(r"^[" + re.escape(_DIGITISH) + r".]+", s)
     if m and (any(c.isdigit() for c in m.group()) or (m.end() == len(s) and any(c != "." for c in s))):
-        s = "".join(_CONFUSABLE.get(c, c) for c in m.group()) + s[m.end():]
+        s = "".join(CONFUSABLE.get(c, c) for c in m.group()) + s[m.end():]
     return s
 
 
@@ -96,7 +96,7 @@ def parse_value(field_id: str, raw: str) -> Value:
 
 def parse_year(raw: str) -> int | None:
     """``2020`` / ``2020年度`` / ``二〇二〇`` / ``２０２０`` → 2020; None if no year in it."""
-    s = "".join(_CN_DIGITS.get(c, _CONFUSABLE.get(c, c)) for c in _printed(raw))
+    s = "".join(_CN_DIGITS.get(c, CONFUSABLE.get(c, c)) for c in _printed(raw))
     m = _YEAR.search(s)
     return int(m.group()) if m else None
 

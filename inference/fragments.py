@@ -36,7 +36,7 @@ from ..data.labels import Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template
 from .decode import fold_width, spans_of
-from .whole import Key, Moves
+from .whole import Key, Moves, line_bounds
 
 _SEPARATOR = re.compile(r"^\s*:?-{3,}:?\s*$")  # | --- | (a header's underline; one "-" is a value)
 _WORD = re.compile(r"[^\W\d_]")  # a letter (数据1, 合计): a header cell, not a row of values
@@ -153,7 +153,7 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     in_fragment = {(s.start, s.end) for group in placed for s, _, _ in group}
     frag_lines = {line for f in found for line in f.lines}
     stray = [s for s in t3 if a <= s.start < b and (s.start, s.end) not in in_fragment
-             and not _WORD.search(text[text.rfind("\n", 0, s.start) + 1:_line_end(text, s.end)])
+             and not _WORD.search(text[line_bounds(text, s.start)[0]:line_bounds(text, s.end)[1]])
              and not any(c[0][0] <= s.start <= c[-1][1] for c in frag_lines)]
     current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside else None)
                for s in [*(s for group in placed for s, _, _ in group), *stray]}
@@ -197,11 +197,6 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
                    f"{first_broken}"),
     }
     return Moves.write(ids, assign), decision
-
-
-def _line_end(text: str, i: int) -> int:
-    end = text.find("\n", i)
-    return len(text) if end < 0 else end
 
 
 __all__ = ["Fragment", "fragment_readings", "fragments", "table_rows"]

@@ -35,7 +35,7 @@ from ..data.rules import Check
 from .decode import spans_of
 from .fragments import table_rows
 from .view import page_number_lines, running_heads
-from .whole import Key, Moves
+from .whole import Key, Moves, line_bounds
 
 GRID_SHARE = 0.75  # share of neighbouring row labels that must stand far enough apart for every cell
 
@@ -57,9 +57,7 @@ def _line_numbers(text: str) -> np.ndarray:
 
 def _alone(text: str, start: int, end: int) -> bool:
     """The span is all its line holds (but white space)."""
-    a, b = text.rfind("\n", 0, start) + 1, text.find("\n", end)
-    b = len(text) if b < 0 else b
-    return not text[a:start].strip() and not text[end:b].strip()
+    return not text[line_bounds(text, start)[0]:start].strip() and not text[end:line_bounds(text, end)[1]].strip()
 
 
 def line_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],

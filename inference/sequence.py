@@ -36,26 +36,20 @@ from ..data.labels import Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template
 from .decode import best_candidate, spans_of, value_candidates
-from .whole import Key, Moves
+from .whole import Key, Moves, line_bounds
 
 _NUMBERS_ONLY = re.compile(r"[\s|]*(?:[0-9０-９]+[\s|]*)+")  # a line of counts, blanks and cell bars
 
 
-def _line_bounds(text: str, i: int) -> tuple[int, int]:
-    """``(start, end)`` of the line holding character ``i``."""
-    end = text.find("\n", i)
-    return text.rfind("\n", 0, i) + 1, len(text) if end < 0 else end
-
-
 def _line(text: str, i: int) -> str:
-    a, b = _line_bounds(text, i)
+    a, b = line_bounds(text, i)
     return text[a:b]
 
 
 def _has_label(text: str, i: int, labelled: list[Span]) -> bool:
     """Whether the line holding ``i`` has a row label, column header or heading the model read —
     a table line, where a page footer (``第12页``, a running title) has none."""
-    a, b = _line_bounds(text, i)
+    a, b = line_bounds(text, i)
     return any(s.start < b and s.end > a for s in labelled)
 
 

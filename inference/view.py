@@ -40,6 +40,7 @@ import unicodedata
 
 import numpy as np
 
+from .decode import CONFUSABLE
 from .readers.document import is_cjk
 
 _SPACE = r"[ \t\u3000\xa0\f]*"
@@ -58,10 +59,8 @@ THOUSANDS = re.compile(r"(?<=[0-9０-９])[,，](?=[0-9０-９]{3}(?![0-9０-９
 # number and the unit, between cell separators (tab, pipe, two spaces, a line's ends)
 UNIT = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=  )|^)[ \u3000\xa0]*[0-9０-９]+(?:[,，][0-9０-９]{3})*[ \u3000\xa0]*"
                   r"([件条个项次份篇宗起])(?=[ \u3000\xa0]*(?:\t|\||  |\n|$))", re.MULTILINE)
-# OCR's readings of digits (as `decode.parse_count` maps them back) inside a number
-_CONFUSION = {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "s": "5",
-              "B": "8", "Z": "2", "b": "6", "G": "6", "g": "9", "q": "9", "T": "7"}
-_DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9０-９" + re.escape("".join(_CONFUSION)) + r"]+(?![A-Za-z])")
+# a number with OCR's readings of digits in it (`decode.CONFUSABLE`, as `parse_count` maps them back)
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9０-９" + re.escape("".join(CONFUSABLE)) + r"]+(?![A-Za-z])")
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
@@ -108,7 +107,7 @@ def ocr_digits(text: str) -> list[tuple[int, str]]:
     for m in _DIGIT_RUN.finditer(text):
         run = m.group()
         if any(c.isdigit() for c in run):
-            out += [(m.start() + k, _CONFUSION[c]) for k, c in enumerate(run) if c in _CONFUSION]
+            out += [(m.start() + k, CONFUSABLE[c]) for k, c in enumerate(run) if c in CONFUSABLE]
     return out
 
 

@@ -29,6 +29,12 @@ FLOOR = 1e-6  # probability floor inside logarithms
 Key = tuple[int, int]  # a span's (start, end)
 
 
+def line_bounds(text: str, i: int) -> tuple[int, int]:
+    """``(start, end)`` of the line holding character ``i`` (its line break not included)."""
+    end = text.find("\n", i)
+    return text.rfind("\n", 0, i) + 1, len(text) if end < 0 else end
+
+
 def cell_logp(probs: np.ndarray, start: int, end: int, fields: tuple[str, ...]) -> np.ndarray:
     """Log of the span's mean B-/I- mass on each of ``fields``, then of the rest (no value)."""
     b, i = value_columns(fields)
@@ -104,4 +110,4 @@ class Moves:
         return out
 
 
-__all__ = ["FLOOR", "Key", "Moves", "cell_logp"]
+__all__ = ["FLOOR", "Key", "Moves", "cell_logp", "line_bounds"]
