@@ -376,8 +376,9 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
 def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                config: ArbitrationConfig) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
     """Run-together rows (table 二, 三, 四) the model is unsure how to cut (``split.py``), each decided on
-    its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` when
-    its values add up across the row (R3), minus `malformed_cost` per leading-zero count.  The
+    its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` for
+    each of the row's sums that holds with its total read (R3; R4 — a table-四 group left blank
+    holds too), minus `malformed_cost` per leading-zero count.  The
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
@@ -400,7 +401,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         rows = []
         for k, reading in enumerate(site.readings):
             values = {f: reading.best[f].value if f in reading.best else None for f in row}
-            adds_up = sum(bool(values[c.lhs[0]] is not None and c.holds(values)) for c in sums)
+            adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
+                          for c in sums)  # a total read, or a group left blank (table 四)
             score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
                      - config.malformed_cost * reading.malformed)
             rows.append({"reading": k, "values": values, "labels": [names[lab] for lab in reading.labels],

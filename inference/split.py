@@ -25,6 +25,9 @@ unsure how to cut:
   most probable cuts whose values satisfy the row's sums (R3; R4 in table 四) are
   kept; a cut's values take the row's cells in order (`assign_columns`, by the
   model's cell probabilities);
+* table 四 also gets every reading whose three group sums hold, blank cells printed as
+  nothing (`group_readings`: crawler text prints ``916 7 23`` for review 9, 1, 6, 7, 23
+  and two blank groups), each cut the model doubts costing its log-probability;
 * its log-probability is that of its cut decisions under the model,
   ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus that of reading each digit of
   the stretch (or not: `read_logp`), plus a weighted log-probability of its cells.
@@ -165,17 +168,31 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     values: the ``keep`` most probable cuts, and the ``keep`` most probable whose values satisfy
     the row's sums (`_adds_up`) — the sums still have to win them.  Each cut's
     values take the row's cells in order by `assign_columns`; its log-probability is that of its
-    cut decisions plus that of its cells.  Empty when the row has nothing to choose."""
+    cut decisions plus that of its cells.  Table 四 adds every reading whose group sums hold
+    (`group_readings`).  Empty when the row has nothing to choose."""
     q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
-    if not inner:
+    digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))
+    sums = _sums(template, row)
+    groups = sum_groups(sums, len(row))
+    if not inner and not groups:
         return []
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, digit, digit)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
-    digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))
     index = label2id()
-    sums = _sums(template, row)
     out: dict[tuple[int, ...], float] = {}
+    if groups:  # table 四: every reading whose three group sums hold, wherever the model puts its cuts
+        # a cut the model doubts less than `min_q` costs its log-probability; inner cuts as above
+        cut_cost = {i: log(max(q[i], 1e-12)) for i in range(len(digits)) if i not in inner}
+        for cells in group_readings(digits, set(fixed), groups):
+            starts = [s for s, _, _ in cells]
+            logp = no_cut + sum(gain[i] if i in gain else cut_cost[i] for i in starts if i not in fixed)
+            col_logp = sum(log(max(float(colp[s:e, c].mean()), 1e-12)) for s, e, c in cells)
+            labels = np.full(b - a, index["O"])
+            for s, e, c in cells:
+                write_cell(labels, s, e, row[c])
+            key = tuple(int(x) for x in labels)
+            out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
     for n in range(len(fixed), len(row) + 1):
         extra = n - len(fixed)
         if extra > len(inner) or comb(len(inner), extra) > MAX_COMBINATIONS:
@@ -255,6 +272,68 @@ def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, ro
     return logp
 
 
+MAX_COUNT_DIGITS = 4  # a table-四 count: an agency's cases in a year
+MAX_SUM_READINGS = 5000  # readings of one table-四 row tried: an all-zero row with blanks has a few hundred
+
+
+def sum_groups(sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> tuple[tuple[int, ...], ...]:
+    """The row's cells as consecutive groups each ending in its total (table 四: three groups of
+    four results and a total); empty unless the sums tile the row so, with more than one group."""
+    groups = tuple(sorted((*parts, total) for total, parts in sums))
+    tiled = [c for g in groups for c in g] == list(range(cells))
+    ordered = all(list(g) == list(range(g[0], g[0] + len(g))) for g in groups)
+    return groups if len(groups) > 1 and tiled and ordered else ()
+
+
+def group_readings(digits: str, fixed: set[int], groups: tuple[tuple[int, ...], ...],
+                   limit: int = MAX_SUM_READINGS) -> list[list[tuple[int, int, int]]]:
+    """Every reading of ``digits`` (the stretch, a blank for each non-digit) as counts of the row's
+    cells in order, blanks printed as nothing, in which every group's total is the sum of its
+    other cells (a blank total only where they sum to 0): lists of ``(start, end, cell)``.
+    A count is 1–`MAX_COUNT_DIGITS` digits without a leading zero, never across a blank or a
+    ``fixed`` cut; at most ``limit`` readings (the search stops there)."""
+    n = len(digits)
+    out: list[list[tuple[int, int, int]]] = []
+    cells = [c for g in groups for c in g]
+    is_total = {g[-1] for g in groups}
+
+    def skip(i: int) -> int:
+        while i < n and digits[i] == " ":
+            i += 1
+        return i
+
+    def tokens(i: int):
+        for j in range(i + 1, min(n, i + MAX_COUNT_DIGITS) + 1):
+            if digits[j - 1] == " " or (j - 1 > i and j - 1 in fixed) or (j - i > 1 and digits[i] == "0"):
+                break
+            yield j
+
+    def walk(k: int, i: int, total: int, read: list[tuple[int, int, int]]) -> None:
+        if len(out) >= limit:
+            return
+        if k == len(cells):
+            if skip(i) == n:
+                out.append(list(read))
+            return
+        c, i = cells[k], skip(i)
+        if (n - i) > MAX_COUNT_DIGITS * (len(cells) - k):
+            return
+        if c in is_total:
+            if total == 0:
+                walk(k + 1, i, 0, read)  # a blank total of blank or zero results
+            want = str(total)
+            j = i + len(want)
+            if digits[i:j] == want and all(p not in fixed for p in range(i + 1, j)):
+                walk(k + 1, j, 0, [*read, (i, j, c)])
+            return
+        walk(k + 1, i, total, read)  # blank
+        for j in tokens(i) if i < n else ():
+            walk(k + 1, j, total + int(digits[i:j]), [*read, (i, j, c)])
+
+    walk(0, 0, 0, [])
+    return out
+
+
 def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> bool:
     """The values cut at ``starts`` satisfy the row's sums: a single total in the last cell (table
     三) takes the last value whatever the blanks before it; several (table 四) need every cell read."""
@@ -267,5 +346,5 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "row_checks", "row_column_probs", "row_cuts",
-           "row_regions"]
+__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings", "row_checks", "row_column_probs",
+           "row_cuts", "row_regions", "sum_groups"]

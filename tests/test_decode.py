@@ -517,3 +517,45 @@ def test_a_reading_that_cuts_a_number_with_no_start_between_is_malformed():
     whole, cut = site.readings
     assert whole.best["t3.new_received.natural_person"].value == 47 and whole.malformed == 0
     assert cut.best["t3.new_received.natural_person"].value == 4 and cut.malformed == 1
+
+
+def test_table_four_run_together_with_blank_cells_printed_as_nothing_is_read_where_every_group_adds_up():
+    """Crawler text: table 四's fifteen cells run together on one line and blank cells leave no
+    trace (``916723`` is review 9, 1, 6, 7 and total 23; the other groups blank).  The model hesitates
+    on every cut (p 0.55 that each digit continues one number): its argmax reads one count of six
+    digits and no total.  Every reading whose three group sums hold is offered (blanks anywhere),
+    whatever the model's cut probabilities, and the model's cells choose among them."""
+    t4 = get_template("2019").table("t4").fields
+    review = dict(zip([f for f in t4 if f.startswith("t4.review.")], [9, 1, 6, 7, 23]))
+    cells = {**consistent_2019(), **dict.fromkeys(t4), **review}
+    text, spans = render("2019", cells, joined=set(zip(t4, t4[1:])), one_line=("t4",))
+    first = span_of(spans, "t4.review.upheld")
+    assert text[first.start:first.start + 7] == "916723\n"
+    probs = one_hot(text, spans)
+    for i in range(first.start + 1, first.start + 6):
+        unsure(probs, i, "I-V:t4.review.upheld", labels()[int(probs[i].argmax())], 0.55)
+    assert decode(text, probs, arbitrate=False).record.cells["t4.review.upheld"] == 916723
+    ext = decode(text, probs)
+    assert {f: ext.record.cells[f] for f in t4} == {f: cells[f] for f in t4}
+    (decision,) = [d for d in ext.decisions if d["kind"] == "split"]
+    chosen = next(a for a in decision["alternatives"] if a["reading"] == decision["chosen"]["reading"])
+    assert chosen["adds_up"] == 3
+
+
+def test_group_readings_are_every_cut_and_placement_whose_sums_hold():
+    """``9 1 6 7 23`` fits any one of table 四's three groups (the others blank): three readings, no
+    more; a confident cut (a value surely starts there) is never undone, and a count never has a
+    leading zero."""
+    from xxgk.inference.split import _rows, _sums, group_readings, sum_groups
+
+    row = _rows("2019")["t4.review.upheld"]
+    groups = sum_groups(_sums("2019", row), len(row))
+    assert [len(g) for g in groups] == [5, 5, 5]
+    digits = "916 7 23"
+    readings = group_readings(digits, set(), groups)
+    assert sorted(tuple(c for _, _, c in r) for r in readings) == [(0, 1, 2, 3, 4), (5, 6, 7, 8, 9),
+                                                                 (10, 11, 12, 13, 14)]
+    assert all([digits[s:e] for s, e, _ in r] == ["9", "1", "6", "7", "23"] for r in readings)
+    assert group_readings(digits, {1}, groups) == readings  # a sure cut before the 1: made anyway
+    assert group_readings(digits, {7}, groups) == []  # a sure cut inside 23: no total fits
+    assert all(digits[s] != "0" or e - s == 1 for r in group_readings("1010", set(), groups) for s, e, _ in r)
