@@ -383,6 +383,12 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             decisions = aln.fold_decisions(text, ids, folded, template)
             changed.update({d["fields"][0]: k for k, d in enumerate(decisions)})
             ids = folded
+        if config.align.decimals:
+            probs = aln.decimal_points(text, probs)
+            joined = argmax_ids(probs)
+            found = aln.decimal_decisions(text, ids, joined)
+            changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
+            decisions, ids = decisions + found, joined
         result = aln.align(text, probs, ids, template, config.align)
         ids, aligned = result.ids, {f: len(decisions) + k for f, k in result.changed.items()}
         decisions = decisions + result.decisions

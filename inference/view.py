@@ -13,6 +13,9 @@ between dashes, 第…页, or n/m with n ≤ m; a bare number on its own line ma
 and stays.  The line right after a page number goes too when the same words (six
 Chinese characters or more, no tab) follow two page numbers or more: the running head of
 each page (a report's title), which the model otherwise reads in the middle of a table.
+A bare number on its own line (``8``) is a page number too when the same words follow two
+such lines or more, numbered upwards (`bare_page_numbers`): test reports 0–499 −19 wrong
+cells (two reports), 500–999 −7 (six reports).
 
 A thousands comma (``1,143``) is not shown either, and reads as the digit after it: the
 model cut such numbers at the comma now and then (43 read for 1,143); on the 41 test
@@ -61,6 +64,7 @@ UNIT = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=  )|^)[ \u3000\xa0]*[0-9０-９]+(?:[
                   r"([件条个项次份篇宗起])(?=[ \u3000\xa0]*(?:\t|\||  |\n|$))", re.MULTILINE)
 # a number with OCR's readings of digits in it (`decode.CONFUSABLE`, as `parse_count` maps them back)
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9０-９" + re.escape("".join(CONFUSABLE)) + r"]+(?![A-Za-z])")
+_BARE_NUMBER = re.compile(rf"^{_SPACE}(?P<n>{_N}){_SPACE}$\n?", re.MULTILINE)  # a line of a number only
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
@@ -76,10 +80,28 @@ def page_number_lines(text: str) -> list[tuple[int, int]]:
     prints a page break, not an empty cell or a row break of the table."""
     found = [m.span() for m in PAGE_NUMBER.finditer(text)
              if m.end() > m.start() and (m["n"] is None or 0 < _int(m["n"]) <= _int(m["of"]))]
+    found = sorted(found + bare_page_numbers(text))
     before = [_EMPTY_BEFORE.search(text, 0, a) for a, _ in found]
     if len(found) >= 2 and all(before):
         return [(m.start(), b) for m, (_, b) in zip(before, found)]
     return found
+
+
+def bare_page_numbers(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each line that is only a number (``8``) followed by a line of words that
+    follows two such lines or more, their numbers increasing: the page numbers and running head of
+    a PDF's pages (a lone bare number may be a cell; under the same title every page, it is not)."""
+    by_head: dict[str, list[tuple[tuple[int, int], int]]] = {}
+    for m in _BARE_NUMBER.finditer(text):
+        head = _HEAD.match(text, m.end())
+        if m.end() > m.start() and head and sum(is_cjk(c) for c in head.group(1)) >= _HEAD_MIN_CJK:
+            by_head.setdefault(head.group(1), []).append((m.span(), _int(m["n"])))
+    out = []
+    for lines in by_head.values():
+        numbers = [n for _, n in lines]
+        if len(lines) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:])):
+            out += [span for span, _ in lines]
+    return out
 
 
 def running_heads(text: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -137,5 +159,5 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(shown[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "model_view", "ocr_digits", "page_number_lines",
-           "running_heads", "thousands_commas", "with_digits"]
+__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "bare_page_numbers", "model_view", "ocr_digits",
+           "page_number_lines", "running_heads", "thousands_commas", "with_digits"]

@@ -559,3 +559,21 @@ def test_group_readings_are_every_cut_and_placement_whose_sums_hold():
     assert group_readings(digits, {1}, groups) == readings  # a sure cut before the 1: made anyway
     assert group_readings(digits, {7}, groups) == []  # a sure cut inside 23: no total fits
     assert all(digits[s] != "0" or e - s == 1 for r in group_readings("1010", set(), groups) for s, e, _ in r)
+
+
+def test_a_value_does_not_start_right_after_a_decimal_point():
+    """Crawler text ``政府集中采购370.03``: the model starts a new value at the ``0`` after the point
+    (p 0.6), so its argmax reads ``70.`` and ``03`` — the order keeps one of them.  A number goes on
+    after its decimal point: one amount, 70.03, recorded as a ``decimal`` decision."""
+    cells = consistent_2019(**{"t2.procurement.projects": 3, "t2.procurement.amount": "70.03"})
+    text, spans = render("2019", cells, joined={("t2.procurement.projects", "t2.procurement.amount")})
+    amount = span_of(spans, "t2.procurement.amount")
+    assert text[amount.start - 1:amount.end] == "370.03"
+    probs = one_hot(text, spans)
+    unsure(probs, amount.start + 3, "B-V:t2.procurement.amount", "I-V:t2.procurement.amount", 0.6)
+    assert decode(text, probs, arbitrate=False).record.cells["t2.procurement.amount"] in ("70.", "03")
+    ext = decode(text, probs)
+    assert ext.record.cells["t2.procurement.amount"] == "70.03"
+    assert ext.record.cells["t2.procurement.projects"] == 3
+    (decision,) = [d for d in ext.decisions if d["kind"] == "decimal"]
+    assert decision["fields"] == ["t2.procurement.amount"] and decision["text"] == "70.03"

@@ -63,6 +63,20 @@ def test_the_running_head_after_page_numbers_is_not_shown():
     assert model_view("\t2\n- 9 -\n某某镇政府信息公开工作年度报告\n\t0\n")[0] == "\t2\n某某镇政府信息公开工作年度报告\n\t0\n"
 
 
+def test_bare_page_numbers_under_a_running_head_are_not_shown():
+    """A PDF printing its page number as a bare ``8`` on a line, the report's title under it: a bare
+    number is a cell as often as not, but the same title after two of them, numbered upwards, makes
+    them the page breaks; cells on their own lines around them stay."""
+    head = "2020年某某厅政府信息公开工作年度报告"
+    text = f"\n\n1\n\n8\n{head}\n\n2\n\n9\n\f{head}\n3\n\n4"
+    view, where = model_view(text)
+    assert view == "\n\n1\n\n2\n\f3\n\n4"
+    assert view == "".join(text[i] for i in where)
+    assert model_view(f"1\n9\n{head}\n2\n8\n{head}\n3")[0] == f"1\n9\n{head}\n2\n8\n{head}\n3"  # not upwards
+    assert model_view(f"1\n8\n{head}\n2")[0] == f"1\n8\n{head}\n2"  # once: may be a cell and a label
+    assert model_view("1\n8\n予以公开\n2\n9\n予以公开\n3")[0] == "1\n8\n予以公开\n2\n9\n予以公开\n3"  # short words
+
+
 def test_a_thousands_comma_is_not_shown_and_reads_as_the_digit_after_it():
     text = "予以公开\t1,143\t12,34\t1，200，000\n"
     view, where = model_view(text)
