@@ -25,6 +25,8 @@ unsure how to cut:
   most probable cuts whose values satisfy the row's sums (R3; R4 in table 四) are
   kept; a cut's values take the row's cells in order (`assign_columns`, by the
   model's cell probabilities);
+* a row whose sum breaks (table 三) also gets one more cut anywhere inside a number, where
+  the sum then holds: two cells printed as one (``1013208`` for 1013 and 208);
 * table 四 also gets every reading whose three group sums hold, blank cells printed as
   nothing (`group_readings`: crawler text prints ``916 7 23`` for review 9, 1, 6, 7, 23
   and two blank groups), each cut the model doubts costing its log-probability;
@@ -174,7 +176,12 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
-    if not inner and not groups:
+    # a row whose total is its last cell (table 三): one more cut anywhere inside a number — two
+    # cells printed as one (``1013208`` for 1013 and 208) where the model sees no cut at all
+    merged = [] if groups or len(sums) != 1 else [
+        i for i in range(1, len(digits)) if digit[i] and digit[i - 1] and i not in inner and i not in fixed
+        and _adds_up(digits, sorted([*fixed, i]), sums, len(row))]
+    if not inner and not groups and not merged:
         return []
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, digit, digit)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
@@ -193,6 +200,15 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
                 write_cell(labels, s, e, row[c])
             key = tuple(int(x) for x in labels)
             out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
+    for i in merged:  # the cut costs the model's doubt about it
+        parts = _parts(sorted([*fixed, i]), digit)
+        cols, col_logp = assign_columns(colp, parts, total_last=True)
+        if cols:
+            labels = np.full(b - a, index["O"])
+            for (s, e), c in zip(parts, cols):
+                write_cell(labels, s, e, row[c])
+            key = tuple(int(x) for x in labels)
+            out[key] = max(out.get(key, -np.inf), no_cut + log(max(q[i], 1e-12)) + column_weight * col_logp)
     for n in range(len(fixed), len(row) + 1):
         extra = n - len(fixed)
         if extra > len(inner) or comb(len(inner), extra) > MAX_COMBINATIONS:
