@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-from .extract import (HEADING, REGIONS_DEFAULT, STAGES, TABLE_WORDS, extract_text, load_predictor, resolve_model_dir,
-                      run_batch)
+from .extract import (HEADING, REGIONS_DEFAULT, STAGES, TABLE_WORDS, Result, _init_worker, _work, extract_text,
+                      load_predictor, resolve_model_dir, run_batch)
 
 
 def _lengthen(text: str, chars: int) -> str:
@@ -84,6 +85,35 @@ def _time_batch(texts: list[str], model_dir: Path, workers: int, quantize: bool 
             "chars_per_s": round(sum(map(len, texts)) / seconds)}
 
 
+def _bench_worker(barrier, model_dir: Path, quantize: bool | None) -> None:
+    """Load the model as a batch worker does (one thread), then wait until every worker has."""
+    _init_worker(model_dir, 1, quantize, None, {"arbitrate": True, "align": None, "config": None,
+                                                "baseline": False, "regions": REGIONS_DEFAULT})
+    barrier.wait()
+
+
+def _time_workers(texts: list[str], model_dir: Path, workers: int, quantize: bool | None) -> dict[str, Any]:
+    """Throughput of ``workers`` batch worker processes (one thread each, as ``xxgk extract`` runs
+    them on this many cores), timed from when every worker has loaded its model: files read,
+    every stage, nothing written."""
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    ctx = get_context(method)
+    barrier = ctx.Barrier(workers + 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, text in enumerate(texts):
+            paths.append(Path(tmp) / f"r{i:04d}.txt")
+            paths[-1].write_text(text, encoding="utf-8")
+        with ctx.Pool(workers, initializer=_bench_worker, initargs=(barrier, model_dir, quantize)) as pool:
+            barrier.wait()
+            t0 = time.perf_counter()
+            results = pool.map(_work, paths, chunksize=1)
+            seconds = time.perf_counter() - t0
+    ok = sum(isinstance(r, Result) for r in results)
+    return {"workers": workers, "reports": len(texts), "ok": ok, "seconds": round(seconds, 3),
+            "reports_per_s": round(len(texts) / seconds, 2), "chars_per_s": round(sum(map(len, texts)) / seconds)}
+
+
 def _echo_run(echo, name: str, run: dict[str, Any]) -> None:
     stages = ", ".join(f"{k} {v} ms" for k, v in run["ms_per_report"].items())
     load = f"load {run['load_s']:.2f} s | " if "load_s" in run else ""
@@ -116,6 +146,11 @@ def run_bench(model_dir: str | Path | None = None, n_reports: int = 20, chars: i
             out["runs"].append(run)
             _echo_run(echo, f"{name}, model on the whole text", run)
     torch.set_num_threads(threads)
+    if batch and threads > 1:
+        w = _time_workers(texts, model_dir, threads, quantize if quantize is not None else None)
+        out["workers"] = w
+        echo(f"  {w['workers']} worker processes of 1 thread (as xxgk extract runs), after the model loads: "
+             f"{w['reports_per_s']:.2f} reports/s, {w['chars_per_s']:,} chars/s")
     if batch:
         b = _time_batch(texts, model_dir, threads, quantize if quantize is not None else None)
         out["batch"] = b
