@@ -26,6 +26,11 @@ def indent(text: str) -> str:
     return "\n".join("    " + line for line in text.split("\n"))
 
 
+def tab_indent(text: str) -> str:
+    """Every line after a tab (a Word export's indented text: tab rows get a tab more)."""
+    return "\n".join("\t" + line for line in text.split("\n"))
+
+
 def paragraph_indent(text: str) -> str:
     """Prose lines (over 30 characters) indented with two ideographic spaces."""
     return "\n".join("\u3000\u3000" + line if len(line.strip()) > 30 else line for line in text.split("\n"))
@@ -100,7 +105,7 @@ VARIANTS: dict[str, Variant] = {
     "indent": indent, "paragraph_indent": paragraph_indent, "page_numbers": page_numbers, "remarks": remarks,
     "one_line": one_line, "spaced_lines": spaced_lines, "no_empty_lines": no_empty_lines, "crlf": crlf,
     "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings, "web_chrome": web_chrome,
-    "units": units, "stripped_lines": stripped_lines,
+    "units": units, "stripped_lines": stripped_lines, "tab_indent": tab_indent,
 }
 
 

@@ -182,8 +182,8 @@ def model_regions(text: str, config: RegionConfig = RegionConfig()) -> list[tupl
 def predict(text: str, predictor: Predictor, *, regions: bool = REGIONS_DEFAULT) -> np.ndarray:
     """Stage 3: per-character label probabilities, columns in ``labels()`` order (a model whose
     label map is ordered differently is re-ordered by name; labels it lacks get 0).  The model
-    reads `model_view` — the text less page numbers, running heads, remarks, units in cells and
-    thousands commas, OCR digits as digits; what it did not see reads as O (a thousands comma
+    reads `model_view` — the text less page numbers, running heads, a common indent, remarks, units
+    in cells and thousands commas, OCR digits as digits; what it did not see reads as O (a thousands comma
     as the digit after it).
     ``regions=True`` runs the model only on the windows that own a character of `model_regions`
     (`Predictor.predict_proba`): those characters read as in a full run, the rest as O."""
