@@ -78,7 +78,8 @@ from .lines import line_readings
 from .patterns import pattern_readings
 from .place import row_placements
 from .sequence import sequence_reading
-from .split import first_logp, row_checks, row_cuts, row_regions
+from .split import first_logp, numeral_end, row_checks, row_cuts, row_regions
+from .view import with_digits
 
 
 @dataclass(frozen=True)
@@ -297,8 +298,8 @@ _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
 def is_malformed(c: SpanValue) -> bool:
-    """A count printed with a leading zero: ``00``, ``05``."""
-    return c.field not in AMOUNT_FIELDS and bool(_LEADING_ZERO.match(fold_width("".join(c.text.split()))))
+    """A count printed with a leading zero: ``00``, ``05``, ``〇5`` (OCR's look-alike of 0)."""
+    return c.field not in AMOUNT_FIELDS and bool(_LEADING_ZERO.match(with_digits(fold_width("".join(c.text.split())))))
 
 
 def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> None:
@@ -384,20 +385,23 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     sites, decisions, changed = [], [], {}
     names = label_names()
     vmask = value_label_mask()
-    for a, b, row, read in row_regions(text, ids, template):
+    digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
+    for a, b, row, read in row_regions(digits, ids, template):
         sums = row_checks(template, row)
         if _settled(text, probs, ids, a, b, row, sums, vmask):
             continue
-        cuts = row_cuts(text, probs, a, b, row, template, config.split_min, config.split_max_cuts,
+        end = numeral_end(digits, a, b)  # the cuts leave a list number of the next label unread
+        cuts = row_cuts(digits, probs, a, end, row, template, config.split_min, config.split_max_cuts,
                         config.split_readings, config.split_column_weight)
         if not cuts:
             continue
-        base = first_logp(text, probs, a, b, ids, row, config.split_min, config.split_max_cuts,
+        base = first_logp(digits, probs, a, end, ids, row, config.split_min, config.split_max_cuts,
                           config.split_column_weight)
         first = tuple(int(x) for x in ids[a:b])
         site = Site(a, b, list(range(a, b)))
-        add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels) for c in cuts
-                                                                if c.labels != first])
+        unread = (label2id()["O"],) * (b - end)
+        add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels + unread) for c in cuts
+                                                                if c.labels + unread != first])
         rows = []
         for k, reading in enumerate(site.readings):
             values = {f: reading.best[f].value if f in reading.best else None for f in row}

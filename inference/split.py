@@ -40,6 +40,7 @@ and records the decision.  Nothing here knows a layout or a report.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -116,6 +117,17 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
     return out
+
+
+_LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
+
+
+def numeral_end(text: str, a: int, b: int) -> int:
+    """Where the row's values end when its last digit numbers the next row's label (``…0012 、申请人``:
+    the 2 is the label's, ``2、``): ``b - 1`` then, else ``b``."""
+    if b - a > 1 and _is_digit(text[b - 1]) and _is_digit(text[b - 2]) and _LIST_NUMERAL.match(text, b):
+        return b - 1
+    return b
 
 
 def _unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:

@@ -603,3 +603,24 @@ def test_two_cells_printed_as_one_number_are_cut_where_the_row_adds_up():
     ext = decode(text, probs)
     assert [ext.record.cells[f] for f in fields] == list(row.values())
     assert not [f for f in ext.findings if f.rule == "R3"]
+
+
+def test_a_run_together_row_with_an_ocr_look_alike_is_cut_too():
+    """``1〇51`` — natural person 1, commercial 0 (OCR read it as 〇), research 5, total 6... is a row
+    of run-together digits like any other: the look-alike counts as the digit it stands for."""
+    row = {"natural_person": 1, "commercial": 0, "research": 5, "total": 6}
+    text, probs, cells = _run_together_row(row, {})
+    start = text.index("1056")
+    text = text[:start + 1] + "〇" + text[start + 2:]
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == [1, 0, 5, 6]
+    assert [d for d in ext.decisions if d["kind"] == "split"]
+
+
+def test_a_list_number_glued_after_a_row_is_the_next_labels():
+    from xxgk.inference.split import numeral_end
+
+    text = "10000012 、申请人逾期未按收费通知要求缴纳费用"
+    assert numeral_end(text, 0, 8) == 7
+    assert numeral_end("0001253.5万元", 0, 7) == 7  # a decimal point, not a list number
+    assert numeral_end("2、申请人", 0, 1) == 1  # a lone digit stays: it may be the row's only value
