@@ -29,7 +29,9 @@ reports that print them, 98.75 → 99.03 % of cells.
 OCR's readings of digits inside a number (``3|`` for 31, ``3O`` for 30, ``2,27b``) are shown
 as the digits they stand for — the decoder reads them so already (``parse_count``), but the
 model left them out of the value (``3|`` read 3): test reports 0–499 99.42 → 99.46 % of
-cells.  Only in a run of digits and such characters with no Latin letter on either side.
+cells.  Only in a run of digits and such characters with no Latin letter on either side, or
+alone in a cell of a row of numbers (``0  D  0``, ``\t〇\t``: 0–499 −8 wrong cells, 500–999 −2);
+a Markdown row's pipes are its borders (``|0|1|`` is two cells, not 1011).
 
 A count unit printed in a table cell after its number (``0件``, ``12条`` — a whole cell,
 between cell separators; prose keeps its units) is not shown either: the model, which never
@@ -70,6 +72,12 @@ UNIT = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=  )|^)[ \u3000\xa0]*[0-9０-９]+(?:[
 # a number with OCR's readings of digits in it (`decode.CONFUSABLE`, as `parse_count` maps them back)
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9０-９" + re.escape("".join(CONFUSABLE)) + r"]+(?![A-Za-z])")
 _BARE_NUMBER = re.compile(rf"^{_SPACE}(?P<n>{_N}){_SPACE}$\n?", re.MULTILINE)  # a line of a number only
+# a whole cell (between tabs, pipes, runs of two spaces or more, the line's ends) of one look-alike
+# (not a Markdown pipe itself)
+_LONE = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([" + re.escape("".join(
+    c for c in CONFUSABLE if c != "|")) + r"])[ \u3000\xa0]*(?=\t|\||[ \u3000\xa0]{2}|$)")
+# a line that is a Markdown table row: starts and ends with a pipe (``|2`` is OCR's 12)
+_PIPE_ROW = re.compile(r"^(?=[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$)", re.MULTILINE)
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
 _INDENT = r"[ \t\u3000\xa0]*"
@@ -130,13 +138,20 @@ def thousands_commas(text: str, shown: str | None = None) -> list[int]:
 
 def ocr_digits(text: str) -> list[tuple[int, str]]:
     """``(offset, digit)`` for each OCR confusion (``O`` ``l`` ``|`` ``S`` …) in a run of digits:
-    a run of digits and confusions holding a digit, with no Latin letter on either side."""
+    a run of digits and confusions holding a digit, with no Latin letter on either side (a pipe
+    not in a Markdown row) — or alone in a cell of a line holding two numbers or more (``0  D  0``)."""
     out = []
+    pipes = {m.start() for m in _PIPE_ROW.finditer(text)}  # Markdown rows: ``|0|1|`` is cells, not 1011
     for m in _DIGIT_RUN.finditer(text):
         run = m.group()
         if any(c.isdigit() for c in run):
-            out += [(m.start() + k, CONFUSABLE[c]) for k, c in enumerate(run) if c in CONFUSABLE]
-    return out
+            row = "|" in run and text.rfind("\n", 0, m.start()) + 1 in pipes
+            out += [(m.start() + k, CONFUSABLE[c]) for k, c in enumerate(run)
+                    if c in CONFUSABLE and not (row and c == "|")]
+    for line in re.finditer(r"[^\n]+", text):  # a look-alike alone in a cell of a row of numbers: ``0  D  0``
+        if len(re.findall(r"[0-9０-９]+", line.group())) >= 2:
+            out += [(line.start() + m.start(1), CONFUSABLE[m.group(1)]) for m in _LONE.finditer(line.group())]
+    return sorted(out)
 
 
 def with_digits(text: str) -> str:

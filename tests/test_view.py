@@ -111,10 +111,15 @@ def test_a_thousands_comma_is_not_shown_and_reads_as_the_digit_after_it():
 
 
 def test_ocr_confusions_inside_numbers_are_shown_as_digits():
-    text = "行政处罚\t3|\t3O\t1OO\t2,27b\tO\nICP备05012345号 Il SB\n"
+    text = "行政处罚\t3|\t3O\t1OO\t2,27b\tO\nICP备05012345号 Il SB\n行政强制\tO\n"
     view, where = model_view(text)
-    assert view == "行政处罚\t31\t30\t100\t2276\tO\nICP备05012345号 Il SB\n"  # a lone O, words: as printed
+    # a look-alike alone in a cell of a row of numbers is a digit too; one in a row of words, or
+    # alone by a label, stays as printed
+    assert view == "行政处罚\t31\t30\t100\t2276\t0\nICP备05012345号 Il SB\n行政强制\tO\n"
     assert len(where) == len(text) - 1  # only the thousands comma is left out
+    assert model_view("0     1         D         0")[0] == "0     1         0         0"  # space-aligned
+    # a Markdown row's pipes are cell borders, not 1s; a pipe glued to a number elsewhere is a 1
+    assert model_view("|0|0|1|\n| 0 | O | 2 |\n|2\n")[0] == "|0|0|1|\n| 0 | 0 | 2 |\n12\n"
 
 
 def test_a_count_unit_in_a_cell_is_not_shown_and_prose_keeps_its_units():
