@@ -89,6 +89,19 @@ def renumbered_headings(text: str) -> str:
     return text
 
 
+_REWORDED = ("工作概况", "主动公开工作情况", "政府信息公开申请办理情况", "行政复议和行政诉讼情况", "问题与改进措施",
+             "其他事项")
+
+
+def reworded_headings(text: str) -> str:
+    """The six top-level headings worded otherwise (一、工作概况 …), words no template variant uses."""
+    words = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+             "存在的主要问题及改进情况", "其他需要报告的事项")
+    for k, w in enumerate(words):
+        text = re.sub(rf"(?m)^(\s*{'一二三四五六'[k]}、\s*){w}", rf"\g<1>{_REWORDED[k]}", text)
+    return text
+
+
 _CHROME_TOP = ("首页 | 政务公开 | 政府信息公开 | 互动交流 | 办事服务\n当前位置：首页 > 政务公开 > 政府信息公开年报\n"
                "发布时间：2021-01-15 10:32    浏览次数：3562    【字体：大 中 小】 打印 关闭\n")
 _CHROME_BOTTOM = ("\n【打印本页】【关闭窗口】\n上一篇：2019年政府信息公开工作年度报告\n相关链接：国务院 | 省政府 | 市政府\n"
@@ -105,7 +118,7 @@ VARIANTS: dict[str, Variant] = {
     "indent": indent, "paragraph_indent": paragraph_indent, "page_numbers": page_numbers, "remarks": remarks,
     "one_line": one_line, "spaced_lines": spaced_lines, "no_empty_lines": no_empty_lines, "crlf": crlf,
     "fullwidth_digits": fullwidth_digits, "renumbered_headings": renumbered_headings, "web_chrome": web_chrome,
-    "units": units, "stripped_lines": stripped_lines, "tab_indent": tab_indent,
+    "units": units, "stripped_lines": stripped_lines, "tab_indent": tab_indent, "reworded_headings": reworded_headings,
 }
 
 
