@@ -49,3 +49,33 @@ def test_blanks_printed_as_nothing_leave_the_lines_alone():
     ext = decode(text, one_hot(text, spans))
     assert ext.record.cells[f"t3.{row}.other_org"] == 0
     assert not [d for d in ext.decisions if d["kind"] == "line_columns"]
+
+
+def test_every_row_read_two_columns_early_is_read_by_the_plain_grid_when_the_sums_say_so():
+    """Report 002 as Word → text with its lines stripped: each row is its label, five empty lines
+    (blank cells), then other organisations and total.  The model reads every row two columns
+    early (research, social organisation), so its own values vote for rows that would start four
+    lines after their label — rows too long to fit between the labels.  The plain grid (cells on
+    the lines right after the label) fits, and there the first row's ``1`` and ``1`` add up; the
+    model's reading leaves that row without a total."""
+    text, spans = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", []
+    for k, row in enumerate(ROWS):
+        spans.append(Span(len(text), len(text) + len(row.text), f"R:t3.{row.key}"))
+        text += row.text + "\n" * 6
+        value = "1" if k == 0 else "0"
+        for col in ("research", "social_org"):
+            spans.append(Span(len(text), len(text) + 1, f"V:t3.{row.key}.{col}"))
+            text += value + "\n"
+        text += "\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    probs = one_hot(text, spans)
+    first = ROWS[0].key
+    off = decode(text, probs, config=ArbitrationConfig(lines=False))
+    assert off.record.cells[f"t3.{first}.research"] == 1 and off.record.cells[f"t3.{first}.total"] is None
+    ext = decode(text, probs)
+    for k, row in enumerate(ROWS):
+        assert [ext.record.cells[f"t3.{row.key}.{c}"] for c in ("research", "other_org", "total")] == \
+            [None, 1 if k == 0 else 0, 1 if k == 0 else 0]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "line_columns"]
+    assert (decision["first_line"], decision["step"]) == (1, 1)
+    assert decision["checks_broken"]["chosen"] < decision["checks_broken"]["model"]
