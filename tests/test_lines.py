@@ -79,3 +79,30 @@ def test_every_row_read_two_columns_early_is_read_by_the_plain_grid_when_the_sum
     (decision,) = [d for d in ext.decisions if d["kind"] == "line_columns"]
     assert (decision["first_line"], decision["step"]) == (1, 1)
     assert decision["checks_broken"]["chosen"] < decision["checks_broken"]["model"]
+
+
+def test_a_count_the_model_left_unread_on_a_cells_line_is_read_as_that_cell():
+    """Every cell a line of its own, every row seven zeros (report 000 with its lines stripped):
+    the model leaves one ``0`` unread (O) and no sum notices.  The other rows say each row's
+    cells are the seven lines after its label: that line is the social organisations' cell."""
+    cols = [c.key for c in BLOCK.columns]
+    text, spans, skipped = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", [], None
+    for k, row in enumerate(ROWS):
+        spans.append(Span(len(text), len(text) + len(row.text), f"R:t3.{row.key}"))
+        text += row.text + "\n"
+        for col in cols:
+            if (k, col) == (2, "social_org"):
+                skipped = len(text)
+            else:
+                spans.append(Span(len(text), len(text) + 1, f"V:t3.{row.key}.{col}"))
+            text += "0\n"
+        text += "\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    probs = one_hot(text, spans)
+    row = ROWS[2].key
+    assert decode(text, probs, config=ArbitrationConfig(lines=False)).record.cells[f"t3.{row}.social_org"] is None
+    ext = decode(text, probs)
+    assert ext.record.cells[f"t3.{row}.social_org"] == 0
+    assert ext.details[f"t3.{row}.social_org"]["span"] == [skipped, skipped + 1]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "line_columns"]
+    assert decision["fields"] == [f"t3.{row}.social_org"]
