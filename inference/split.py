@@ -29,7 +29,8 @@ unsure how to cut:
   the sum then holds: two cells printed as one (``1013208`` for 1013 and 208);
 * table 四 also gets every reading whose three group sums hold, blank cells printed as
   nothing (`group_readings`: crawler text prints ``916 7 23`` for review 9, 1, 6, 7, 23
-  and two blank groups), each cut the model doubts costing its log-probability;
+  and two blank groups), each cut the model doubts costing its log-probability (the ``keep``
+  most probable of them);
 * its log-probability is that of its cut decisions under the model,
   ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus that of reading each digit of
   the stretch (or not: `read_logp`), plus a weighted log-probability of its cells.
@@ -203,15 +204,18 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     if groups:  # table 四: every reading whose three group sums hold, wherever the model puts its cuts
         # a cut the model doubts less than `min_q` costs its log-probability; inner cuts as above
         cut_cost = {i: log(max(q[i], 1e-12)) for i in range(len(digits)) if i not in inner}
+        scored_groups = []
         for cells in group_readings(digits, set(fixed), groups):
             starts = [s for s, _, _ in cells]
             logp = no_cut + sum(gain[i] if i in gain else cut_cost[i] for i in starts if i not in fixed)
             col_logp = sum(log(max(float(colp[s:e, c].mean()), 1e-12)) for s, e, c in cells)
+            scored_groups.append((logp + column_weight * col_logp, cells))
+        for score, cells in sorted(scored_groups, key=lambda r: -r[0])[:keep]:  # the most probable
             labels = np.full(b - a, index["O"])
             for s, e, c in cells:
                 write_cell(labels, s, e, row[c])
             key = tuple(int(x) for x in labels)
-            out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
+            out[key] = max(out.get(key, -np.inf), score)
     for i in merged:  # the cut costs the model's doubt about it
         parts = _parts(sorted([*fixed, i]), digit)
         cols, col_logp = assign_columns(colp, parts, total_last=True)
