@@ -199,7 +199,6 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, digit, digit)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
-    index = label2id()
     out: dict[tuple[int, ...], float] = {}
     if groups:  # table 四: every reading whose three group sums hold, wherever the model puts its cuts
         # a cut the model doubts less than `min_q` costs its log-probability; inner cuts as above
@@ -211,20 +210,13 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
             col_logp = sum(log(max(float(colp[s:e, c].mean()), 1e-12)) for s, e, c in cells)
             scored_groups.append((logp + column_weight * col_logp, cells))
         for score, cells in sorted(scored_groups, key=lambda r: -r[0])[:keep]:  # the most probable
-            labels = np.full(b - a, index["O"])
-            for s, e, c in cells:
-                write_cell(labels, s, e, row[c])
-            key = tuple(int(x) for x in labels)
-            out[key] = max(out.get(key, -np.inf), score)
+            _offer(out, b - a, row, cells, score)
     for i in merged:  # the cut costs the model's doubt about it
         parts = _parts(sorted([*fixed, i]), digit)
         cols, col_logp = assign_columns(colp, parts, total_last=True)
         if cols:
-            labels = np.full(b - a, index["O"])
-            for (s, e), c in zip(parts, cols):
-                write_cell(labels, s, e, row[c])
-            key = tuple(int(x) for x in labels)
-            out[key] = max(out.get(key, -np.inf), no_cut + log(max(q[i], 1e-12)) + column_weight * col_logp)
+            _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)],
+                   no_cut + log(max(q[i], 1e-12)) + column_weight * col_logp)
     for n in range(len(fixed), len(row) + 1):
         extra = n - len(fixed)
         if extra > len(inner) or comb(len(inner), extra) > MAX_COMBINATIONS:
@@ -235,12 +227,19 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
         for logp, cut in scored[:keep] + summing:
             parts = _parts(sorted([*fixed, *cut]), digit)
             cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
-            labels = np.full(b - a, index["O"])
-            for (s, e), c in zip(parts, cols):
-                write_cell(labels, s, e, row[c])
-            key = tuple(int(x) for x in labels)
-            out[key] = max(out.get(key, -np.inf), logp + column_weight * col_logp)
+            _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)], logp + column_weight * col_logp)
     return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
+
+
+def _offer(out: dict[tuple[int, ...], float], size: int, row: tuple[str, ...], cells: list[tuple[int, int, int]],
+           logp: float) -> None:
+    """Keep a reading — ``(start, end, cell)`` per value — as its labels, with the best log-probability
+    any way of reaching those labels had."""
+    labels = np.full(size, label2id()["O"])
+    for s, e, c in cells:
+        write_cell(labels, s, e, row[c])
+    key = tuple(int(x) for x in labels)
+    out[key] = max(out.get(key, -np.inf), logp)
 
 
 def _parts(starts: list[int], digit: np.ndarray) -> list[tuple[int, int]]:
@@ -378,5 +377,5 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings", "row_checks", "row_column_probs",
-           "row_cuts", "row_regions", "sum_groups"]
+__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings", "numeral_end", "row_checks",
+           "row_column_probs", "row_cuts", "row_regions", "sum_groups"]
