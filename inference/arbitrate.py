@@ -70,8 +70,8 @@ from ..data.labels import label2id
 from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
-from .decode import (SpanValue, best_candidate, fold_width, label_names, span_value, spans_of, value_candidates,
-                     value_label_mask)
+from .decode import (CONFUSABLE, SpanValue, best_candidate, fold_width, label_names, span_value, spans_of,
+                     value_candidates, value_label_mask)
 from .columns import column_readings
 from .fragments import fragment_readings
 from .lines import line_readings
@@ -299,7 +299,10 @@ _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 def is_malformed(c: SpanValue) -> bool:
     """A count printed with a leading zero: ``00``, ``05``, ``〇5`` (OCR's look-alike of 0)."""
-    return c.field not in AMOUNT_FIELDS and bool(_LEADING_ZERO.match(with_digits(fold_width("".join(c.text.split())))))
+    if c.field in AMOUNT_FIELDS:
+        return False
+    printed = fold_width("".join(c.text.split()))
+    return bool(_LEADING_ZERO.match(with_digits(printed) if printed[:1] in CONFUSABLE else printed))
 
 
 def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> None:

@@ -6,7 +6,9 @@ Printed, not asserted: model load time (separately), then reports/s and chars/s 
 extraction (detect → predict → decode → arbitrate → check; reading files is not
 included) with int8 dynamic quantization and without — the model run, as by default, only on
 the windows holding tables and headings (``extract.model_regions``) — and, for int8, on the
-whole text, each with its time per stage; and the batch path (``run_batch`` over files with worker processes, reading and
+whole text, each with its time per stage; then worker processes of one thread each, as
+``xxgk extract`` runs them, timed once every worker has loaded the model (files read, nothing
+written); and the batch path (``run_batch`` over files with worker processes, reading and
 writing included, model loads included).  Texts: synthetic reports (the bundled
 example reports if the generator is absent) whose narrative is repeated until they
 reach ``chars`` characters, as long real reports are long in prose, not in tables.
@@ -70,12 +72,19 @@ def _time_extraction(texts: list[str], predictor, arbitrate: bool = True,
             "ms_per_report": {k: round(1000 * v / n, 1) for k, v in stages.items() if k != "read"}}
 
 
+def _write(texts: list[str], folder: Path) -> list[Path]:
+    """The texts as ``r0000.txt`` … in ``folder``."""
+    paths = [folder / f"r{i:04d}.txt" for i in range(len(texts))]
+    for path, text in zip(paths, texts):
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
 def _time_batch(texts: list[str], model_dir: Path, workers: int, quantize: bool | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in"
         src.mkdir()
-        for i, text in enumerate(texts):
-            (src / f"r{i:04d}.txt").write_text(text, encoding="utf-8")
+        _write(texts, src)
         t0 = time.perf_counter()
         summary = run_batch([src], Path(tmp) / "out", model_dir=model_dir, workers=workers, progress=False,
                             quantize=quantize)
@@ -100,10 +109,7 @@ def _time_workers(texts: list[str], model_dir: Path, workers: int, quantize: boo
     ctx = get_context(method)
     barrier = ctx.Barrier(workers + 1)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, text in enumerate(texts):
-            paths.append(Path(tmp) / f"r{i:04d}.txt")
-            paths[-1].write_text(text, encoding="utf-8")
+        paths = _write(texts, Path(tmp))
         with ctx.Pool(workers, initializer=_bench_worker, initargs=(barrier, model_dir, quantize)) as pool:
             barrier.wait()
             t0 = time.perf_counter()

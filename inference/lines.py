@@ -109,7 +109,8 @@ def line_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
                 return ids, None
             groups.append((row, [((v.start, v.end), int(line[v.start] - line[label.end - 1])) for v in inside]))
             unread[row] = [(m.span(1), int(line[m.start(1)] - line[label.end - 1]))
-                           for m in _COUNT_LINE.finditer(text, label.end, end) if (ids[slice(*m.span(1))] == outside).all()]
+                           for m in _COUNT_LINE.finditer(text, label.end, end)
+                           if (ids[slice(*m.span(1))] == outside).all()]
     col_of = {c: j for j, c in enumerate(cols)}
     votes: Counter = Counter()  # (first line, step) that would put each value where the model reads it
     for row, vals in groups:

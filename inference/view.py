@@ -199,5 +199,5 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(shown[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "bare_page_numbers", "common_indent", "model_view", "ocr_digits",
-           "page_number_lines", "running_heads", "thousands_commas", "with_digits"]
+__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "bare_page_numbers", "common_indent", "model_view",
+           "ocr_digits", "page_number_lines", "running_heads", "thousands_commas", "with_digits"]
