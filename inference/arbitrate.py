@@ -302,7 +302,8 @@ def is_malformed(c: SpanValue) -> bool:
     if c.field in AMOUNT_FIELDS:
         return False
     printed = fold_width("".join(c.text.split()))
-    return bool(_LEADING_ZERO.match(with_digits(printed) if printed[:1] in CONFUSABLE else printed))
+    looks_alike = any(ch in CONFUSABLE for ch in printed[:3])  # ``〇5``, ``0O``: with_digits costs ~6 us a call
+    return bool(_LEADING_ZERO.match(with_digits(printed) if looks_alike else printed))
 
 
 def read_site(site: Site, text: str, probs: np.ndarray, ids: np.ndarray, config: ArbitrationConfig) -> None:
