@@ -123,7 +123,8 @@ def line_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         return ids, None
     # a grid of lines: between neighbouring row labels there are lines for every cell
     apart = [int(line[b.start] - line[a.end - 1]) for (a, _), (b, _) in zip(labels, labels[1:])]
-    current: dict[Key, str | None] = {(s.start, s.end): s.tag[2:] for s in values}
+    # the spans a grid places: the values between the labels, and the count lines left unread
+    current: dict[Key, str | None] = {key: current_of[key] for _, vals in groups for key, _ in vals}
     current.update({key: None for lines_ in unread.values() for key, _ in lines_})
     moves = Moves(text, probs, ids, spans, current, tuple(sorted(known)), checks)
     # the grids the model's values vote for and the plain ones (cells on the lines right after the
