@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from ..data.schema import CHINESE_NUMERALS, SECTIONS
+
 Variant = Callable[[str], str]
 
 _LONE_COUNT = re.compile(r"(?m)^(\t?[\xa0 ]?)([1-9][0-9]*)$")  # a non-zero count alone on its line
@@ -95,10 +97,8 @@ _REWORDED = ("工作概况", "主动公开工作情况", "政府信息公开申�
 
 def reworded_headings(text: str) -> str:
     """The six top-level headings worded otherwise (一、工作概况 …), words no template variant uses."""
-    words = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
-             "存在的主要问题及改进情况", "其他需要报告的事项")
-    for k, w in enumerate(words):
-        text = re.sub(rf"(?m)^(\s*{'一二三四五六'[k]}、\s*){w}", rf"\g<1>{_REWORDED[k]}", text)
+    for k, section in enumerate(SECTIONS):
+        text = re.sub(rf"(?m)^(\s*{CHINESE_NUMERALS[k]}、\s*){section.title}", rf"\g<1>{_REWORDED[k]}", text)
     return text
 
 
