@@ -392,7 +392,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
     for a, b, row, read in row_regions(digits, ids, template):
         sums = row_checks(template, row)
-        if _settled(text, probs, ids, a, b, row, sums, vmask):
+        if _settled(digits, probs, ids, a, b, row, sums, vmask):
             continue
         end = numeral_end(digits, a, b)  # the cuts leave a list number of the next label unread
         cuts = row_cuts(digits, probs, a, end, row, template, config.split_min, config.split_max_cuts,

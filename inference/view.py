@@ -80,7 +80,6 @@ _LONE = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([
 _PIPE_ROW = re.compile(r"^(?=[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$)", re.MULTILINE)
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
-_INDENT = r"[ \t\u3000\xa0]*"
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
 
 
@@ -172,13 +171,13 @@ def common_indent(text: str) -> list[tuple[int, int]]:
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*", text) if m.group().strip()]
     if len(lines) < 2:
         return []
-    indent = min((re.match(_INDENT, line).group() for _, line in lines), key=len)
+    indent = min((re.match(_SPACE, line).group() for _, line in lines), key=len)
     if not indent or not all(line.startswith(indent) for _, line in lines):
         return []
     out = []
     for m in re.finditer(r"^[^\n]*", text, re.MULTILINE):
         line = m.group()
-        k = len(indent) if line.startswith(indent) else len(re.match(_INDENT, line).group()) if not line.strip() else 0
+        k = len(indent) if line.startswith(indent) else len(re.match(_SPACE, line).group()) if not line.strip() else 0
         if k:
             out.append((m.start(), m.start() + k))
     return out
