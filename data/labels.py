@@ -24,7 +24,7 @@ decoder splits there.  A blank cell has no characters, hence no tag.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .schema import (T2_COLUMN_HEADER, T3_COLUMN_GROUPS, T3_ROW_GROUPS, T4_GROUP_HEADERS, TEMPLATE_2019,
                      TEMPLATE_2021, all_fields)
@@ -78,7 +78,12 @@ class Span:
     @property
     def kind(self) -> str:
         """'H', 'V', 'R', 'C', 'YEAR' or 'AGENCY'."""
-        return self.tag.split(":", 1)[0] if ":" in self.tag else self.tag.rstrip("0123456789")
+        return tag_kind(self.tag)
+
+
+@lru_cache(maxsize=None)  # a few hundred tags, asked tens of thousands of times per report
+def tag_kind(tag: str) -> str:
+    return tag.split(":", 1)[0] if ":" in tag else tag.rstrip("0123456789")
 
 
 def spans_to_tags(length: int, spans: list[Span]) -> list[str]:

@@ -53,8 +53,8 @@ import numpy as np
 
 from ..data.labels import label2id
 from ..data.schema import cross_template_targets, get_template
-from .decode import (best_candidate, fold_width, label_names, span_value, spans_of, value_candidates, value_columns,
-                     write_cell)
+from .decode import (best_candidate, fold_width, label_names, live_rows, span_value, spans_of, value_candidates,
+                     value_columns, write_cell)
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,8 @@ def fold_other_template(probs: np.ndarray, template: str) -> np.ndarray:
     src, dst, weight = _fold_columns(template)
     if not len(src):
         return probs
-    rows = np.flatnonzero(probs[:, np.unique(src)].sum(axis=1) > 1e-4)
+    rows = live_rows(probs)
+    rows = rows[probs[rows][:, np.unique(src)].sum(axis=1) > 1e-4]
     if not len(rows):
         return probs
     out = np.array(probs, copy=True)
@@ -370,8 +371,8 @@ def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
     right after a decimal point that follows a digit (``0.00``, ``70.03``): a count has no decimal
     point and an amount goes on after it; rows still sum to 1."""
     bcols, icols, _ = _value_label_ids()
-    at = [i for i in range(2, len(text)) if text[i - 1] in ".．" and fold_width(text[i - 2]).isdigit()
-          and fold_width(text[i]).isdigit()]
+    at = [m.end() for m in re.finditer("[.．]", text) if m.start() >= 1 and m.end() < len(text)
+          and fold_width(text[m.start() - 1]).isdigit() and fold_width(text[m.end()]).isdigit()]
     if not at:
         return probs
     out = np.array(probs, copy=True)
@@ -427,16 +428,19 @@ def resegment(probs: np.ndarray, ids: np.ndarray, value_mass: float | None = Non
     ids = np.asarray(ids).copy()
     is_value = mask[ids]
     if value_mass is not None:  # matrix-vector products: much faster than summing indexed columns
-        is_value = is_value | (probs @ mask.astype(probs.dtype) >= value_mass)
+        live = live_rows(probs) if value_mass > 0 else np.arange(len(probs))
+        is_value[live] |= probs[live] @ mask.astype(probs.dtype) >= value_mass
     if not is_value.any():
         return ids
+    rows = np.flatnonzero(is_value)  # only value characters can start a value
+    sub = probs[rows]
     where = np.zeros(len(mask), dtype=probs.dtype)
     where[b] = 1
-    starts_mass = probs @ where
+    starts_mass = sub @ where
     where[b], where[i] = 0, 1
-    goes_on = probs @ where
-    after_value = np.concatenate(([False], is_value[:-1]))
-    starts = np.flatnonzero(is_value & (~after_value | (starts_mass > goes_on)))
+    goes_on = sub @ where
+    after_value = np.concatenate(([False], is_value[:-1]))[rows]
+    starts = rows[~after_value | (starts_mass > goes_on)]
     breaks = np.concatenate((np.flatnonzero(~is_value), starts, [len(ids)]))
     breaks.sort()
     for k, end in zip(starts, breaks[np.searchsorted(breaks, starts, side="right")]):
