@@ -70,8 +70,8 @@ def grid_ids(text: str) -> np.ndarray:
         has_cjk = _CJK.search(line) is not None
         since_cjk = 0 if has_cjk else since_cjk + 1
         line_no = min(since_cjk, LINES - 1)
-        cells = _cells(line)
-        out[pos:pos + len(line)] = cells * LINES + line_no
+        # a line with no cell separator (prose, a label, a lone number) is all in cell 0
+        out[pos:pos + len(line)] = _cells(line) * LINES + line_no if _SEP_RUN.search(line) else line_no
         pos += len(line)
         if pos < len(text):  # the newline itself
             out[pos] = line_no
