@@ -153,11 +153,12 @@ def live_rows(probs: np.ndarray) -> np.ndarray:
     return np.flatnonzero(probs[:, 0] < 1.0) if len(probs) else np.zeros(0, dtype=np.int64)
 
 
-def argmax_ids(probs: np.ndarray) -> np.ndarray:
-    """The model's first reading: the most probable label of every character."""
+def argmax_ids(probs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The model's first reading: the most probable label of every character.  ``rows``: the
+    `live_rows` when known (every other row reads O)."""
     probs = np.asarray(probs)
     ids = np.zeros(len(probs), dtype=np.int64)
-    rows = live_rows(probs)
+    rows = live_rows(probs) if rows is None else rows
     ids[rows] = probs[rows].argmax(axis=1)
     return ids
 
@@ -386,7 +387,8 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     config = config or arb.ArbitrationConfig()
     t0 = time.perf_counter()
     probs = check_probs(text, probs)
-    ids = argmax_ids(probs)
+    live = live_rows(probs)  # folding and decimal points below move mass only within these rows
+    ids = argmax_ids(probs, live)
     template = template or template_of(text, probs, ids)
     changed: dict[str, int] = {}
     decisions: list[dict] = []
@@ -395,13 +397,13 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     if (arbitrate and config.align.enabled) if align is None else align:
         if config.align.fold:
             probs = aln.fold_other_template(probs, template)
-            folded = argmax_ids(probs)
+            folded = argmax_ids(probs, live)
             decisions = aln.fold_decisions(text, ids, folded, template)
             changed.update({d["fields"][0]: k for k, d in enumerate(decisions)})
             ids = folded
         if config.align.decimals:
             probs = aln.decimal_points(text, probs)
-            joined = argmax_ids(probs)
+            joined = argmax_ids(probs, live)
             found = aln.decimal_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
