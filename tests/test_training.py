@@ -201,3 +201,19 @@ def test_config_is_written_first_and_errors_are_clear(tmp_path):
     with pytest.raises(ValueError, match="corpus folder not found"):
         list(train(config))
     assert json.loads((tmp_path / "m" / "training_config.json").read_text())["layers"] == 1
+
+
+def test_validation_reports_that_fail_to_decode_are_said_not_just_scored_zero(corpus, tmp_path, monkeypatch, capsys):
+    """A decoder that raises (here: a stale import in a long run) scores 0 % — and the run says why."""
+    import xxgk.training.validate as validate
+
+    def broken(*args, **kwargs):
+        raise ImportError("cannot import name 'x'")
+
+    monkeypatch.setattr(validate, "decode", broken)
+    config = TrainConfig(data=corpus, out=tmp_path / "m", max_steps=2, eval_every=2, **FAST)
+    best = run_training(config)
+    assert best["decode_failures"] == 2 and best["cell_accuracy"] == 0.0
+    out = capsys.readouterr()
+    assert "2 of 2 validation reports failed to decode, e.g. mini-0: ImportError: cannot import name 'x'" in \
+        out.out + out.err

@@ -325,6 +325,9 @@ def run_training(config: TrainConfig, command: str = "") -> dict[str, Any]:
             m = event.metrics
             bar.write(f"step {event.step}: token F1 {_fmt(m.get('token_f1'))}, cells {_fmt(m.get('cell_accuracy'))}, "
                       f"non-zero {_fmt(m.get('nonzero_accuracy'))} {event.message}".rstrip())
+            if m.get("decode_failures"):  # counted as wrong reports: say so, or "cells 0.00 %" reads as a bad model
+                bar.write(f"  {m['decode_failures']} of {m.get('documents')} validation reports failed to decode, "
+                          f"e.g. {(m.get('decode_failure_examples') or ['?'])[0]}")
         elif event.kind == "done":
             bar.close()
             result = event.metrics
