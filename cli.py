@@ -150,6 +150,8 @@ def train(data: Path = typer.Option(..., "--data", help="Corpus folder (xxgk dat
           config: Optional[Path] = typer.Option(None, "--config", help="JSON training config (unknown keys rejected)."),
           base_model: Optional[Path] = typer.Option(None, "--base-model", help="A local Hugging Face checkpoint."),
           init_from: Optional[Path] = typer.Option(None, "--init-from", help="An xxgk model to fine-tune."),
+          teacher: Optional[Path] = typer.Option(None, "--teacher", help="An xxgk model to distil: its label "
+                                                                          "probabilities are learnt too."),
           max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1),
           seed: Optional[int] = typer.Option(None, "--seed"),
           threads: Optional[int] = typer.Option(None, "--threads", min=1),
@@ -162,7 +164,7 @@ def train(data: Path = typer.Option(..., "--data", help="Corpus folder (xxgk dat
 
     try:
         cfg = load_config(config, data=data, out=out, base_model=base_model, init_from=init_from,
-                          max_steps=max_steps, seed=seed, threads=threads, resume=resume or None)
+                          teacher=teacher, max_steps=max_steps, seed=seed, threads=threads, resume=resume or None)
     except (ValueError, ValidationError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)

@@ -196,6 +196,36 @@ def test_base_model_with_a_foreign_tokenizer(corpus, tmp_path):
             assert a == (b if not ch.isspace() else "O")  # BERT drops white space: read as O
 
 
+def test_teacher_is_distilled_into_a_fresh_model(trained, corpus, tmp_path):
+    """--teacher with the whole loss on its probabilities: a fresh student learns to read as the
+    teacher does (here: the gold labels, which the teacher reads); the teacher is not changed."""
+    teacher = trained[0] / "model-best"
+    before = (teacher / "model.safetensors").read_bytes()
+    config = TrainConfig(data=corpus, out=tmp_path / "s", max_steps=300, eval_every=300, teacher=teacher,
+                         distill_weight=1.0, seed=1, **FAST)
+    best = run_training(config)
+    assert best["cell_accuracy"] == 1.0
+    student = Predictor.load(tmp_path / "s" / "model-best", quantize=False)
+    reference = Predictor.load(teacher, quantize=False)
+    for r in gold_rows(corpus):
+        assert student.predict(r["text"]) == reference.predict(r["text"])
+    assert (teacher / "model.safetensors").read_bytes() == before
+    assert json.loads((tmp_path / "s" / "training_config.json").read_text())["teacher"] == str(teacher)
+
+
+def test_distill_loss_is_zero_for_the_teachers_own_logits_and_skips_unlabelled_tokens():
+    from xxgk.training.train import distill_loss
+
+    logits = torch.randn(1, 4, 5)
+    labels = torch.tensor([[-100, 1, 2, -100]])
+    assert distill_loss(logits, logits, labels, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    other = logits.clone()
+    other[0, 0] += 10  # an unlabelled token ([CLS], padding) does not count
+    assert distill_loss(logits, other, labels, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    other[0, 1] += torch.tensor([5.0, 0, 0, 0, 0])
+    assert distill_loss(logits, other, labels, 2.0).item() > 0.1
+
+
 def test_config_is_written_first_and_errors_are_clear(tmp_path):
     config = TrainConfig(data=tmp_path / "nowhere", out=tmp_path / "m", **FAST)
     with pytest.raises(ValueError, match="corpus folder not found"):

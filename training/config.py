@@ -36,6 +36,15 @@ class TrainConfig(BaseModel):
     dropout: float = Field(0.1, ge=0, lt=1, description="BERT's default; the synthetic corpus is large")
     base_model: Path | None = Field(None, description="a local Hugging Face checkpoint to start from")
     init_from: Path | None = Field(None, description="an xxgk model folder to fine-tune (new annotations)")
+    teacher: Path | None = Field(None, description="an xxgk model folder whose label probabilities the model "
+                                                   "also learns (distillation): a smaller, faster model keeps "
+                                                   "more of a larger one's reading than from the labels alone")
+    distill_weight: float = Field(0.5, ge=0, le=1, description="share of the loss on the teacher's probabilities "
+                                                               "(the rest on the gold labels); Hinton et al.'s "
+                                                               "usual middle, not tuned here")
+    distill_temperature: float = Field(2.0, gt=0, description="softens both distributions so the teacher's "
+                                                              "second choices (which cell, where a number "
+                                                              "splits) carry weight; a usual value")
 
     # ---- windows -------------------------------------------------------------------------
     window: int | None = Field(None, description="characters per window; None = max_positions - 2")

@@ -6,7 +6,8 @@
 Order of work: config validated and written to the output folder first; seeds
 set (python, numpy, torch); corpus opened; model built (from scratch, from a
 ``--base-model`` checkpoint, ``--init-from`` an xxgk model, or model-last when
-resuming); then steps of random windows (`WindowSampler`).  Every
+resuming); then steps of random windows (`WindowSampler`), learning the gold labels and, with
+``--teacher``, a larger model's label probabilities too (distillation).  Every
 ``eval_every`` steps and at the end: validation on a fixed sample of validation
 reports — token-level F1 and cell accuracy through the real decoder
 (`xxgk.inference.decode.decode`, scored by `xxgk.eval.metrics.CellMetrics`) —
@@ -173,6 +174,7 @@ class Run:
     schedule: Any = None
     noise_rng: Any = None
     noise: tuple = ()
+    teacher: Any = None
     step: int = 0
     best: dict[str, Any] | None = None
     history: list = field(default_factory=list)
@@ -221,10 +223,34 @@ def setup(config: TrainConfig, command: str) -> Run:
     run.schedule = torch.optim.lr_scheduler.LambdaLR(
         run.optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
     run.noise_rng, run.noise = np.random.default_rng(config.seed + 1), noise_ids(tokenizer)
+    if config.teacher:
+        run.teacher = load_teacher(config.teacher, model, tokenizer)
     if config.resume:
         run.restore(torch.load(config.out / LAST / STATE_FILE, weights_only=False))
     model.train()
     return run
+
+
+def load_teacher(path: Path, model, tokenizer):
+    """The ``--teacher`` model, frozen; it must read the same inputs and give the same labels."""
+    teacher, teacher_tokenizer = load_model(path)
+    if teacher.config.id2label != model.config.id2label:
+        raise ValueError(f"teacher {path}: its label map differs from the model's: distillation needs the same labels")
+    if teacher_tokenizer.get_vocab() != tokenizer.get_vocab() or uses_layout(teacher) != uses_layout(model):
+        raise ValueError(f"teacher {path}: its vocabulary or layout inputs differ from the model's")
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    return teacher.eval()
+
+
+def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor,
+                 temperature: float) -> torch.Tensor:
+    """KL(teacher || model) of the label distributions at ``temperature``, times its square (Hinton et
+    al.: gradients keep their size), averaged over the tokens that have a label."""
+    keep = labels != IGNORE
+    log_p = torch.log_softmax(logits[keep].float() / temperature, dim=-1)
+    log_q = torch.log_softmax(teacher_logits[keep].float() / temperature, dim=-1)
+    return (log_q.exp() * (log_q - log_p)).sum(-1).mean() * temperature ** 2
 
 
 def train_step(run: Run) -> tuple[float, int]:
@@ -232,7 +258,14 @@ def train_step(run: Run) -> tuple[float, int]:
     batch, n = make_batch(run.reader, run.sampler, run.config, run.tokenizer, run.noise_rng, run.noise,
                           uses_layout(run.model))
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=run.config.bf16):
-        loss = run.model(**batch).loss
+        output = run.model(**batch)
+        loss = output.loss
+        if run.teacher is not None:
+            with torch.no_grad():
+                teacher_logits = run.teacher(**{k: v for k, v in batch.items() if k != "labels"}).logits
+            w = run.config.distill_weight
+            loss = (1 - w) * loss + w * distill_loss(output.logits, teacher_logits, batch["labels"],
+                                                     run.config.distill_temperature)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(run.model.parameters(), run.config.grad_clip)
     run.optimizer.step()
