@@ -9,7 +9,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from xxgk.data.labels import OUTSIDE, labels
 from xxgk.inference.predictor import Predictor
 from xxgk.models.layout import KINDS, LINES, grid_ids, layout_ids, uses_layout
-from xxgk.models.model import load_model, new_model, save_model
+from xxgk.models.model import keep_layers, load_model, new_model, save_model
 from xxgk.models.tokenizer import UNK, build_tokenizer, build_vocab, char_table, encode_chars, is_char_tokenizer
 from xxgk.training.windows import owned_spans, window_starts
 
@@ -91,6 +91,23 @@ def test_model_folder_is_complete_and_round_trips(tmp_path):
     again, _ = load_model(tmp_path / "m")
     for a, b in zip(model.state_dict().values(), again.state_dict().values()):
         assert torch.equal(a, b)
+
+
+def test_keep_layers_makes_a_smaller_model_of_the_chosen_layers_that_saves_and_loads(tmp_path):
+    model, tok = tiny(layers=3)
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    small = keep_layers(model, [0, 2])
+    save_model(small, tok, tmp_path / "m")
+    again, _ = load_model(tmp_path / "m")
+    assert again.config.num_hidden_layers == 2
+    for k, v in again.state_dict().items():  # layer 1 of the small model is layer 2 of the large one
+        assert torch.equal(v, state[k.replace("layer.1.", "layer.2.")]), k
+    ids = torch.tensor([tok(TEXT)["input_ids"]])
+    with torch.inference_mode():
+        assert torch.equal(small.eval()(input_ids=ids).logits, again.eval()(input_ids=ids).logits)
+    for bad in ([], [2, 0], [0, 3], [1, 1]):
+        with pytest.raises(ValueError, match="increasing layer numbers"):
+            keep_layers(tiny(layers=3)[0], bad)
 
 
 def test_other_label_scheme_refuses_to_load(tmp_path):

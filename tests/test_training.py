@@ -80,6 +80,8 @@ def test_config_rejects_unknown_keys_and_bad_combinations(tmp_path):
         TrainConfig(data="c", out="m", lerning_rate=1e-3)
     with pytest.raises(ValidationError, match="not both"):
         TrainConfig(data="c", out="m", base_model="a", init_from="b")
+    with pytest.raises(ValidationError, match="give --init-from"):
+        TrainConfig(data="c", out="m", keep_layers=[0, 2])
     (tmp_path / "cfg.json").write_text(json.dumps({"layers": 3, "typo": 1}))
     with pytest.raises(ValidationError, match="typo"):
         load_config(tmp_path / "cfg.json", data="c", out="m")

@@ -36,6 +36,9 @@ class TrainConfig(BaseModel):
     dropout: float = Field(0.1, ge=0, lt=1, description="BERT's default; the synthetic corpus is large")
     base_model: Path | None = Field(None, description="a local Hugging Face checkpoint to start from")
     init_from: Path | None = Field(None, description="an xxgk model folder to fine-tune (new annotations)")
+    keep_layers: list[int] | None = Field(None, description="with --init-from: keep only these layers of the "
+                                                             "model (e.g. [0, 2] of 3) — a faster student that "
+                                                             "starts from its reading")
     teacher: Path | None = Field(None, description="an xxgk model folder whose label probabilities the model "
                                                    "also learns (distillation): a smaller, faster model keeps "
                                                    "more of a larger one's reading than from the labels alone")
@@ -89,6 +92,8 @@ class TrainConfig(BaseModel):
     def _check(self) -> "TrainConfig":
         if self.base_model and self.init_from:
             raise ValueError("give --base-model or --init-from, not both")
+        if self.keep_layers is not None and not self.init_from:
+            raise ValueError("keep_layers picks layers of an --init-from model: give --init-from")
         if self.window is not None and not 1 <= self.window <= self.max_positions - 2:
             raise ValueError(f"window {self.window} must be 1 … max_positions - 2 = {self.max_positions - 2}")
         if self.hidden % self.heads:

@@ -30,7 +30,7 @@ import torch
 
 from ..models.card import write_card
 from ..models.layout import uses_layout
-from ..models.model import from_base, load_model, new_model, save_model, size_summary
+from ..models.model import from_base, keep_layers, load_model, new_model, save_model, size_summary
 from ..models.tokenizer import PAD, SPECIAL_TOKENS, UNK
 from .config import CONFIG_FILE, TrainConfig
 from .data import DocReader, doc_stats, load_splits, validation_docs
@@ -92,7 +92,10 @@ def build(config: TrainConfig, train_ds):
         return model, tokenizer, f"resumed from {config.out / LAST}"
     if config.init_from:
         model, tokenizer = load_model(config.init_from)
-        return model, tokenizer, f"fine-tuned from xxgk model {config.init_from}"
+        if config.keep_layers is None:
+            return model, tokenizer, f"fine-tuned from xxgk model {config.init_from}"
+        return keep_layers(model, config.keep_layers), tokenizer, \
+            f"fine-tuned from layers {config.keep_layers} of xxgk model {config.init_from}"
     if config.base_model:
         model, tokenizer = from_base(config.base_model)
         return model, tokenizer, f"fine-tuned from checkpoint {config.base_model}"
