@@ -136,12 +136,25 @@ def save_model(model: PreTrainedModel, tokenizer, out_dir: str | Path, files: di
     with quiet():
         model.save_pretrained(out_dir, safe_serialization=True)
         tokenizer.save_pretrained(out_dir)
+    _drop_load_flags(out_dir / "tokenizer_config.json")
     (out_dir / LABELS_FILE).write_text(json.dumps({"labels": list(labels())}, ensure_ascii=False, indent=0) + "\n",
                                        encoding="utf-8")
     for name, content in (files or {}).items():
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1) + "\n"
         (out_dir / name).write_text(text, encoding="utf-8")
     return out_dir
+
+
+def _drop_load_flags(path: Path) -> None:
+    """A tokenizer loaded from a folder saves how it was loaded (``is_local``, ``local_files_only``);
+    a model folder says what the tokenizer is, not where it last came from."""
+    if not path.is_file():
+        return
+    config = json.loads(path.read_text(encoding="utf-8"))
+    if {"is_local", "local_files_only"} & config.keys():
+        for key in ("is_local", "local_files_only"):
+            config.pop(key, None)
+        path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def size_summary(model: PreTrainedModel) -> dict[str, Any]:

@@ -88,9 +88,11 @@ def test_model_folder_is_complete_and_round_trips(tmp_path):
             "command.txt"} <= names
     hf = AutoModelForTokenClassification.from_pretrained(tmp_path / "m")
     assert hf.config.id2label[0] == OUTSIDE and hf.config.num_labels == len(labels())
-    again, _ = load_model(tmp_path / "m")
+    again, again_tok = load_model(tmp_path / "m")
     for a, b in zip(model.state_dict().values(), again.state_dict().values()):
         assert torch.equal(a, b)
+    save_model(again, again_tok, tmp_path / "m2")  # a loaded folder saved again: no record of how it was loaded
+    assert (tmp_path / "m2" / "tokenizer_config.json").read_text() == (tmp_path / "m" / "tokenizer_config.json").read_text()
 
 
 def test_keep_layers_makes_a_smaller_model_of_the_chosen_layers_that_saves_and_loads(tmp_path):
