@@ -169,7 +169,11 @@ def train(data: Path = typer.Option(..., "--data", help="Corpus folder (xxgk dat
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     command = "xxgk " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    best = run_training(cfg, command)
+    try:
+        best = run_training(cfg, command)
+    except ValueError as exc:  # a missing corpus, a changed config on --resume, a teacher that does not fit …
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
     typer.echo(json.dumps(best, ensure_ascii=False, indent=1))
 
 

@@ -22,3 +22,9 @@ def test_cli_lists_its_subcommands():
     out = CliRunner().invoke(app, ["--help"]).output
     for command in ("check", "eval", "extract", "train", "bench", "data"):
         assert command in out
+
+
+def test_train_reports_a_missing_corpus_as_an_error_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "corpus folder not found" in result.output and "Traceback" not in result.output
