@@ -74,12 +74,18 @@ def data_synth(n: int = typer.Option(..., "--n", min=1, help="Number of reports.
                out: Path = typer.Option(..., "--out", help="Folder for the DatasetDict (save_to_disk)."),
                layouts: Optional[List[str]] = typer.Option(None, "--layouts", help="Only these layouts (repeatable)."),
                templates: Optional[List[str]] = typer.Option(None, "--templates", help="Only 2019 and/or 2021."),
+               layout_weights: Optional[List[str]] = typer.Option(
+                   None, "--layout-weight", help="LAYOUT=W: change one layout's share (repeatable; the "
+                                                 "defaults are in data/synth/config.py)."),
                workers: Optional[int] = typer.Option(None, "--workers", help="Processes (default: all cores).")) -> None:
     """Write a synthetic corpus of labeled reports (train/validation/test)."""
     from .data.synth import build_corpus
+    from .data.synth.config import DEFAULT, parse_layout_weights, with_layout_weights
 
     try:
-        dsd = build_corpus(n, seed, out, layouts=layouts or None, templates=templates or None, workers=workers)
+        config = with_layout_weights(DEFAULT, parse_layout_weights(layout_weights or ()))
+        dsd = build_corpus(n, seed, out, layouts=layouts or None, templates=templates or None, workers=workers,
+                           config=config)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)

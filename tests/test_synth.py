@@ -12,7 +12,7 @@ import pytest
 from xxgk.data.gold import load_record, record_from_json
 from xxgk.data.labels import OUTSIDE, id2label, span_tags, spans_to_tags, tags_to_spans
 from xxgk.data.rules import check_narrative, check_record
-from xxgk.data.synth.config import DAMAGES, LAYOUTS, SynthConfig
+from xxgk.data.synth.config import DAMAGES, DEFAULT, LAYOUTS, SynthConfig, parse_layout_weights, with_layout_weights
 from xxgk.data.synth.corpus import build_corpus, sample_seed
 from xxgk.data.synth.report import generate
 from xxgk.data.synth.samples import write_samples
@@ -201,6 +201,21 @@ def test_build_corpus_restricts_layouts_and_templates(tmp_path):
     assert {r["layout"] for r in rows} <= {"markdown", "html_table"} and {r["template"] for r in rows} == {"2021"}
     with pytest.raises(ValueError, match="unknown layout"):
         build_corpus(2, 1, None, layouts=["fax"], progress=False)
+
+
+def test_layout_weights_change_shares_only():
+    config = with_layout_weights(DEFAULT, parse_layout_weights(["crawler_line=100"]))
+    assert config.layout_weights["crawler_line"] == 100 and config.layout_weights["markdown"] == 0.07
+    assert DEFAULT.layout_weights["crawler_line"] == 0.08  # the default is not touched
+    dd = build_corpus(20, 1, None, progress=False, config=config)
+    layouts = [r["layout"] for split in dd.values() for r in split]
+    assert layouts.count("crawler_line") >= 17
+    for bad, message in ((["crawler_line"], "LAYOUT=NUMBER"), (["crawler_line=x"], "LAYOUT=NUMBER"),
+                         (["fax=1"], "unknown layout"), (["crawler_line=-1"], ">= 0")):
+        with pytest.raises(ValueError, match=message):
+            with_layout_weights(DEFAULT, parse_layout_weights(bad))
+    with pytest.raises(ValueError, match="all 0"):
+        with_layout_weights(DEFAULT, {k: 0.0 for k in LAYOUTS})
 
 
 def test_write_samples_small(tmp_path):

@@ -5,7 +5,7 @@ reports' shapes); change them here, never inside a generator function.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 LAYOUTS = ("word_tab", "word_stacked", "cell_lines", "pdf_rows", "space_aligned",
            "markdown", "md_fragments", "html_table", "web_page", "crawler_line")
@@ -44,3 +44,30 @@ class SynthConfig:
 
 
 DEFAULT = SynthConfig()
+
+
+def with_layout_weights(config: SynthConfig, weights: dict[str, float]) -> SynthConfig:
+    """`config` with some layouts' shares changed (e.g. more crawler text for a fine-tune)."""
+    for name, w in weights.items():
+        if name not in LAYOUTS:
+            raise ValueError(f"unknown layout {name!r}; expected some of {', '.join(LAYOUTS)}")
+        if not w >= 0:
+            raise ValueError(f"layout weight of {name} must be >= 0, got {w}")
+    merged = {**config.layout_weights, **weights}
+    if not sum(merged.values()) > 0:
+        raise ValueError("layout weights are all 0")
+    return replace(config, layout_weights=merged)
+
+
+def parse_layout_weights(items: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """``["crawler_line=0.4", ...]`` (the CLI's ``--layout-weight``) as a dict."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, w = item.partition("=")
+        try:
+            out[name.strip()] = float(w)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ValueError(f"--layout-weight {item!r}: expected LAYOUT=NUMBER")
+    return out
