@@ -407,6 +407,12 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             found = aln.decimal_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
+        if config.align.signs:
+            probs = aln.minus_signs(text, probs, ids)
+            joined = argmax_ids(probs, live)
+            found = aln.sign_decisions(text, ids, joined)
+            changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
+            decisions, ids = decisions + found, joined
         result = aln.align(text, probs, ids, template, config.align)
         ids, aligned = result.ids, {f: len(decisions) + k for f, k in result.changed.items()}
         decisions = decisions + result.decisions
