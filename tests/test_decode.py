@@ -264,6 +264,20 @@ def test_run_together_row_is_cut_where_it_adds_up():
     assert no_split.record.cells["t3.granted.commercial"] != 133
 
 
+def test_run_together_row_with_marks_gives_each_mark_a_cell():
+    """``350/////350``: zeros printed ``/`` between run-together counts.  A mark is one cell of
+    its own, never cut and worth 0 in the row's sum, so the only reading that fills seven cells
+    is 350, five marks, 350 (the model alone cuts the digits apart and loses the total)."""
+    row = {"natural_person": 350, **dict.fromkeys(["commercial", "research", "social_org", "legal_service",
+                                                   "other_org"], "/"), "total": 350}
+    text, probs, cells = _run_together_row(row, {})
+    assert "350/////350" in text
+    assert decode(text, probs, arbitrate=False).record.cells["t3.granted.total"] != 350
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == list(row.values())
+    assert any(d["kind"] == "split" and d["changed"] for d in ext.decisions)
+
+
 def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
     up, so the model's own reading stays — the sums never force a reading."""
