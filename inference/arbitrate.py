@@ -78,7 +78,7 @@ from .lines import line_readings
 from .patterns import pattern_readings
 from .place import row_placements
 from .sequence import sequence_reading
-from .split import first_logp, numeral_end, row_checks, row_cuts, row_regions
+from .split import MARK_CHARS, first_logp, numeral_end, row_checks, row_cuts, row_regions
 from .view import with_digits
 
 
@@ -361,13 +361,13 @@ def add_readings(site: Site, text: str, probs: np.ndarray, ids: np.ndarray,
 
 def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row: tuple[str, ...],
              sums: tuple[Check, ...], vmask: np.ndarray) -> bool:
-    """The model's own reading of a row needs no other cut: every digit of ``[a, b)`` is read,
+    """The model's own reading of a row needs no other cut: every digit and mark of ``[a, b)`` is read,
     no count has a leading zero, and every sum of the row holds — another cut could only win on
     the model's probability, and the first reading is its most probable (a row without sums,
     table 二's: every digit read, no leading zero).  (Saves enumerating the cuts of every row:
     most rows read right.)"""
-    digits = np.array([fold_width(c).isdigit() for c in text[a:b]], dtype=bool)
-    if (digits & ~vmask[ids[a:b]]).any():
+    printed = np.array([fold_width(c).isdigit() or c in MARK_CHARS for c in text[a:b]], dtype=bool)
+    if (printed & ~vmask[ids[a:b]]).any():  # a digit or a mark left out of the row's cells
         return False
     conf = np.zeros(b)
     conf[a:] = probs[np.arange(a, b), ids[a:b]]

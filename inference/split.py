@@ -149,7 +149,7 @@ def _unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:
     two values, a second total), but the row's numbers are all the digits between its label and
     the next one."""
     o = label2id()["O"]
-    free = lambda i: ids[i] == o and (_is_digit(text[i]) or text[i].isspace())  # noqa: E731
+    free = lambda i: ids[i] == o and (_is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace())  # noqa: E731
     while a > 0 and free(a - 1):
         a -= 1
     while b < len(text) and free(b):
@@ -182,12 +182,18 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
-def read_logp(probs: np.ndarray, a: int, b: int, digit: np.ndarray, read: np.ndarray) -> float:
-    """The model's log-probability that the digits of ``[a, b)`` are read (part of a value, ``read``)
-    or not: a cut reads every digit, a first reading may have left one out of the row's cells."""
+def _printed(text: str, a: int, b: int, digit: np.ndarray) -> np.ndarray:
+    """The characters of ``[a, b)`` a cell holds: digits and marks."""
+    return digit | np.array([c in MARK_CHARS for c in text[a:b]], dtype=bool)
+
+
+def read_logp(probs: np.ndarray, a: int, b: int, printed: np.ndarray, read: np.ndarray) -> float:
+    """The model's log-probability that the digits and marks of ``[a, b)`` (``printed``) are read
+    (part of a value, ``read``) or not: a cut reads every one, a first reading may have left one
+    out of the row's cells."""
     _, _, vmask = _value_label_ids()
     pv = np.clip(probs[a:b][:, vmask].sum(axis=1, dtype=np.float64), 1e-12, 1 - 1e-12)
-    return float(np.where(read, np.log(pv), np.log1p(-pv))[digit].sum())
+    return float(np.where(read, np.log(pv), np.log1p(-pv))[printed].sum())
 
 
 def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...], template: str,
@@ -200,7 +206,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     (`group_readings`).  Empty when the row has nothing to choose."""
     q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))  # a mark sums as 0
-    printed = digit | np.array([c in MARK_CHARS for c in text[a:b]], dtype=bool)  # what a cell holds
+    printed = _printed(text, a, b, digit)
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
     # a row whose total is its last cell (table 三): one more cut anywhere inside a number — two
@@ -210,7 +216,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
         and _adds_up(digits, sorted([*fixed, i]), sums, len(row))]
     if not inner and not groups and not merged:
         return []
-    no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, digit, digit)
+    no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, printed, printed)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
     out: dict[tuple[int, ...], float] = {}
@@ -310,7 +316,7 @@ def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, ro
     q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
-    logp += read_logp(probs, a, b, digit, _value_label_ids()[2][ids[a:b]])
+    logp += read_logp(probs, a, b, _printed(text, a, b, digit), _value_label_ids()[2][ids[a:b]])
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
         if span.kind == "V" and span.tag[2:] in row:

@@ -278,6 +278,30 @@ def test_run_together_row_with_marks_gives_each_mark_a_cell():
     assert any(d["kind"] == "split" and d["changed"] for d in ext.decisions)
 
 
+def test_a_mark_left_out_of_a_run_together_row_is_read_again():
+    """``行政许可32//`` (32, blank as ``/``, ``/``): the model reads ``3`` | ``2`` | ``/`` | ``/`` (the
+    last as the middle cell again), and the order leaves that mark out of the row.  The row's
+    stretch takes the unread mark too, and the only cut that gives each mark a cell and fills
+    three cells is 32, /, /."""
+    from xxgk.inference.split import row_regions
+
+    row = ("t2.licensing.prev_items", "t2.licensing.change", "t2.licensing.decisions")
+    cells = consistent_2019(**dict(zip(row, (32, "/", "/"))))
+    text, spans = render("2019", cells, joined={(row[0], row[1]), (row[1], row[2])})
+    first = span_of(spans, row[0]).start
+    assert text[first:first + 4] == "32//"
+    probs = one_hot(text, spans)
+    unsure(probs, first + 1, f"B-V:{row[1]}", f"I-V:{row[0]}", 0.6)
+    unsure(probs, first + 2, f"B-V:{row[2]}", f"B-V:{row[1]}", 0.7)
+    unsure(probs, first + 3, f"B-V:{row[1]}", f"B-V:{row[2]}", 0.55)
+    ids = probs.argmax(axis=1)
+    ids[first + 3] = L["O"]  # as the order leaves it
+    (region,) = [r for r in row_regions(text, ids, "2019") if r[2] == row]
+    assert region[:2] == (first, first + 4)  # the unread mark is in the row's stretch
+    assert [decode(text, probs, arbitrate=False).record.cells[f] for f in row] == [3, 2, "/"]
+    assert [decode(text, probs).record.cells[f] for f in row] == [32, "/", "/"]
+
+
 def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
     up, so the model's own reading stays — the sums never force a reading."""
