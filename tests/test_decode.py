@@ -302,6 +302,30 @@ def test_a_mark_left_out_of_a_run_together_row_is_read_again():
     assert [decode(text, probs).record.cells[f] for f in row] == [32, "/", "/"]
 
 
+def test_run_on_table_two_row_fills_its_cells_before_leaving_one_blank():
+    """``规范性文件115`` (1, 1, 5 run together): the model reads 1 | blank | 15, doubting (p 0.1) that
+    a value starts at the 5.  Forms print 0 or a mark for nothing, so a blank among run-on digits
+    costs `split_blank_cost`: 1, 1, 5 is read.  With the digits apart (``1 15``) a blank is printed
+    as a gap, and the model's reading stays."""
+    row = ("t2.normative.new_made", "t2.normative.new_published", "t2.normative.total_published")
+    for joined, expect in (({(row[0], row[1]), (row[1], row[2])}, [1, 1, 5]), (set(), [1, None, 15])):
+        cells = consistent_2019(**dict(zip(row, (1, 1, 5))))
+        if not joined:
+            cells.update({row[1]: None, row[2]: 15})
+        text, spans = render("2019", cells, joined=joined)
+        first = span_of(spans, row[0]).start
+        probs = one_hot(text, spans)
+        digits = [i for i in range(first, first + 6) if text[i].isdigit()]
+        probs[digits[1]] = 1e-7
+        probs[digits[1], L[f"B-V:{row[2]}"]] = 0.9
+        probs[digits[1], L[f"B-V:{row[1]}"]] = 0.1
+        unsure(probs, digits[2], f"I-V:{row[2]}", f"B-V:{row[2]}", 0.9)
+        assert [decode(text, probs, arbitrate=False).record.cells[f] for f in row] == [1, None, 15]
+        assert [decode(text, probs).record.cells[f] for f in row] == expect, text[first:first + 6]
+        off = decode(text, probs, config=ArbitrationConfig(split_blank_cost=0.0))
+        assert [off.record.cells[f] for f in row] == [1, None, 15]
+
+
 def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
     up, so the model's own reading stays — the sums never force a reading."""
