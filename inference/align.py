@@ -114,11 +114,11 @@ class AlignConfig:
     # drops one).  Measured on cached probabilities: +5 cells on test reports 0-499 (table-二
     # fees amounts in crawler text), +1 on 500-999; none lost.
     decimals: bool = True
-    # A minus sign the model reads as the start of a 本年增/减 value, right before a digit the
-    # model starts another value at, is that value's sign (`minus_signs`): crawler text ``0-10``
+    # A sign (``-``, ``+``) the model reads as the start of a 本年增/减 value, right before a digit
+    # the model starts another value at, is that value's sign (`minus_signs`): crawler text ``0-10``
     # read ``0`` | ``-`` | ``1`` | ``0`` (a lone sign is no count; the order then puts 1 in the
-    # change cell).  Measured on cached probabilities (2 × 128 model): test reports 0-499 the same
-    # (463 wrong); 500-999 429 -> 421 wrong cells (220 -> 212 non-zero, crawler text); none lost.
+    # change cell).  Measured on cached probabilities (2 × 128 model), none lost: minus signs,
+    # test reports 0-499 no change, 500-999 429 -> 421 wrong cells; plus signs, -4 and -1.
     signs: bool = True
 
 
@@ -390,16 +390,16 @@ def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
     return out
 
 
-_MINUS = re.compile("[-－−]")
+_SIGN = re.compile("[-－−+＋]")
 
 
 def minus_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """At every digit right after a minus sign read as the start of a signed (本年增/减) value,
-    the model's mass on value labels moved to "that value goes on": a lone ``-`` is no count,
-    it is the sign of the number printed right after it.  Rows still sum to 1."""
+    """At every digit right after a sign (``-``, ``+``) read as the start of a signed (本年增/减)
+    value, the model's mass on value labels moved to "that value goes on": a lone sign is no
+    count, it is the sign of the number printed right after it.  Rows still sum to 1."""
     names, index = label_names(), label2id()
     at: list[tuple[int, int]] = []
-    for m in _MINUS.finditer(text):
+    for m in _SIGN.finditer(text):
         j = m.end()
         if j < len(text) and fold_width(text[j]).isdigit() and names[ids[m.start()]].startswith("B-V:") \
                 and names[ids[m.start()]][4:] in SIGNED_FIELDS:
@@ -422,7 +422,7 @@ def sign_decisions(text: str, before: np.ndarray, after: np.ndarray) -> list[dic
         if span.kind == "V" and any(before[i] != after[i] for i in range(span.start + 1, span.end)):
             out.append({"kind": "sign", "changed": True, "span": [span.start, span.end],
                         "text": text[span.start:span.end], "fields": [span.tag[2:]],
-                        "reason": "the model read a minus sign as a value of its own before a number; "
+                        "reason": "the model read a sign as a value of its own before a number; "
                                   "it is that number's sign"})
     return out
 

@@ -641,28 +641,30 @@ def test_a_value_does_not_start_right_after_a_decimal_point():
     assert decision["fields"] == ["t2.procurement.amount"] and decision["text"] == "70.03"
 
 
-def test_a_minus_sign_read_as_a_value_of_its_own_is_the_next_numbers_sign():
-    """Crawler text ``行政强制0-10`` (0 items, -1, 0 decisions): the model starts the change at the
-    ``-`` but starts another value at the ``1`` (p 0.66 the row's first cell again), so the argmax
-    reads ``-`` alone and the order puts 1 in the change cell.  A lone sign is no count: the digit
-    right after it continues it, recorded as a ``sign`` decision; an unsigned column is left alone."""
+@pytest.mark.parametrize("printed, value", [("-1", -1), ("+1", 1)])
+def test_a_sign_read_as_a_value_of_its_own_is_the_next_numbers_sign(printed, value):
+    """Crawler text ``行政强制0-10`` (0 items, -1, 0 decisions; or ``+1``): the model starts the
+    change at the sign but starts another value at the ``1`` (p 0.66 the row's first cell again), so
+    the argmax reads the sign alone and the order puts 1 in the change cell.  A lone sign is no
+    count: the digit right after it continues it, recorded as a ``sign`` decision; an unsigned
+    column is left alone."""
     row = ("t2.enforcement.prev_items", "t2.enforcement.change", "t2.enforcement.decisions")
-    cells = consistent_2019(**dict(zip(row, (0, -1, 0))))
+    cells = consistent_2019(**dict(zip(row, (0, printed, 0))))
     text, spans = render("2019", cells, joined={(row[0], row[1]), (row[1], row[2])})
     change = span_of(spans, row[1])
-    assert text[change.start - 1:change.end + 1] == "0-10"
+    assert text[change.start - 1:change.end + 1] == f"0{printed}0"
     probs = one_hot(text, spans)
     unsure(probs, change.start + 1, f"B-V:{row[0]}", f"I-V:{row[1]}", 0.66)
-    assert decode(text, probs, arbitrate=False).record.cells[row[1]] == "-"
+    assert decode(text, probs, arbitrate=False).record.cells[row[1]] == printed[0]
     ext = decode(text, probs)
-    assert [ext.record.cells[f] for f in row] == [0, -1, 0]
+    assert [ext.record.cells[f] for f in row] == [0, value, 0]
     (decision,) = [d for d in ext.decisions if d["kind"] == "sign"]
-    assert decision["fields"] == [row[1]] and decision["text"] == "-1"
+    assert decision["fields"] == [row[1]] and decision["text"] == printed
     from dataclasses import replace
 
     from xxgk.inference.align import AlignConfig
     off = replace(ArbitrationConfig(), align=AlignConfig(signs=False))
-    assert decode(text, probs, config=off).record.cells[row[1]] != -1
+    assert decode(text, probs, config=off).record.cells[row[1]] != value
     from xxgk.inference.align import minus_signs
     from xxgk.inference.decode import argmax_ids
     ids = argmax_ids(probs)
