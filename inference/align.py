@@ -115,7 +115,7 @@ class AlignConfig:
     # fees amounts in crawler text), +1 on 500-999; none lost.
     decimals: bool = True
     # A sign (``-``, ``+``) the model reads as the start of a 本年增/减 value, right before a digit
-    # the model starts another value at, is that value's sign (`minus_signs`): crawler text ``0-10``
+    # the model starts another value at, is that value's sign (`lone_signs`): crawler text ``0-10``
     # read ``0`` | ``-`` | ``1`` | ``0`` (a lone sign is no count; the order then puts 1 in the
     # change cell).  Measured on cached probabilities (2 × 128 model), none lost: minus signs,
     # test reports 0-499 no change, 500-999 429 -> 421 wrong cells; plus signs, -4 and -1.
@@ -393,7 +393,7 @@ def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
 _SIGN = re.compile("[-－−+＋]")
 
 
-def minus_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """At every digit right after a sign (``-``, ``+``) read as the start of a signed (本年增/减)
     value, the model's mass on value labels moved to "that value goes on": a lone sign is no
     count, it is the sign of the number printed right after it.  Rows still sum to 1."""
@@ -416,7 +416,7 @@ def minus_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 
 def sign_decisions(text: str, before: np.ndarray, after: np.ndarray) -> list[dict[str, Any]]:
-    """One ``sign`` decision per value span `minus_signs` joined to its sign."""
+    """One ``sign`` decision per value span `lone_signs` joined to its sign."""
     out = []
     for span in spans_of(after):
         if span.kind == "V" and any(before[i] != after[i] for i in range(span.start + 1, span.end)):

@@ -408,7 +408,7 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
         if config.align.signs:
-            probs = aln.minus_signs(text, probs, ids)
+            probs = aln.lone_signs(text, probs, ids)
             joined = argmax_ids(probs, live)
             found = aln.sign_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})

@@ -665,11 +665,11 @@ def test_a_sign_read_as_a_value_of_its_own_is_the_next_numbers_sign(printed, val
     from xxgk.inference.align import AlignConfig
     off = replace(ArbitrationConfig(), align=AlignConfig(signs=False))
     assert decode(text, probs, config=off).record.cells[row[1]] != value
-    from xxgk.inference.align import minus_signs
+    from xxgk.inference.align import lone_signs
     from xxgk.inference.decode import argmax_ids
     ids = argmax_ids(probs)
     ids[change.start] = L["B-V:t3.granted.total"]  # a sign read as a table-三 count: no count is negative
-    assert minus_signs(text, probs, ids) is probs
+    assert lone_signs(text, probs, ids) is probs
 
 
 def test_two_cells_printed_as_one_number_are_cut_where_the_row_adds_up():
