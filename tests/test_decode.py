@@ -326,6 +326,36 @@ def test_run_on_table_two_row_fills_its_cells_before_leaving_one_blank():
         assert [off.record.cells[f] for f in row] == [1, None, 15]
 
 
+def test_rows_take_the_columns_that_make_the_column_sums_hold_together():
+    """Table 三 with blank cells printed as nothing, natural persons and legal services filled: the
+    model reads the granted row's 2 as social organisations (p 0.55 against 0.45), so two column
+    sums (R2) break although every row adds up.  Moving it to the cell the other rows fill makes
+    every sum hold: one ``joint_columns`` decision.  With the model sure of its column (p 0.999), the
+    sums do not outvote it."""
+    from xxgk.data.rules import checks_for
+    from xxgk.inference.joint import joint_columns
+
+    cols = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+    rows = ["new_received", "granted", "total"]
+    cells = consistent_2019()
+    for r in [b.key for b in get_template("2019").table("t3").rows]:
+        for c in cols[1:4] + cols[5:6]:
+            cells[f"t3.{r}.{c}"] = None
+    for r in rows:
+        cells.update({f"t3.{r}.natural_person": 5, f"t3.{r}.legal_service": 2, f"t3.{r}.total": 7})
+    text, spans = render("2019", cells)
+    legal = span_of(spans, "t3.granted.legal_service")
+    for p_wrong, moved in ((0.55, True), (0.999, False)):
+        probs = one_hot(text, spans)
+        unsure(probs, legal.start, "B-V:t3.granted.social_org", "B-V:t3.granted.legal_service", p_wrong)
+        ids = probs.argmax(axis=1)
+        out, decision = joint_columns(text, probs, ids, "2019", checks_for("2019"), ArbitrationConfig())
+        assert (decision is not None) == moved
+        if moved:
+            assert decision["kind"] == "joint_columns" and decision["checks_broken"] == {"model": 2, "chosen": 0}
+            assert out[legal.start] == L["B-V:t3.granted.legal_service"]
+
+
 def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
     up, so the model's own reading stays — the sums never force a reading."""

@@ -1,0 +1,141 @@
+"""Table 三's columns chosen together: blanks printed as nothing, rows that must agree.
+
+Where a report prints a blank cell as nothing (crawler text; one cell per line with no
+line for an empty cell) a row's values fit several sets of its cells, and the model
+guesses row by row.  Rows guessed apart break the column sums (R1, R2) that the
+printed table keeps, while rows guessed alike keep them: the sums tie the rows'
+columns together, which no one-row decision sees.
+
+Each table-三 row read in cell order with fewer values than cells may give its values,
+in the same order, to other cells of the row (its total stays the total).  A
+coordinate search — row by row in text order, in passes, a row moving only when that
+makes the checks' differences (Σ |left − right| over R1–R3) strictly smaller — finds a
+reading near the model's that the sums hold for, which is taken when
+
+    weight × Σ_values (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
+
+beats the model's reading: one ``joint_columns`` decision.  A printed number never
+changes; which columns a value sits in is what the blanks left open.  Nothing here
+knows a layout or a report.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from ..data.gold import numeric
+from ..data.rules import Check
+from .decode import spans_of
+from .fragments import table_rows
+from .whole import Key, Moves
+
+MAX_MOVES = 12  # row moves at most; none that makes the differences smaller ends the search
+
+
+def _movable(ids: np.ndarray, rows: tuple[str, ...], cols: tuple[str, ...]
+             ) -> dict[str, tuple[list[Key], tuple[int, ...]]]:
+    """Row → (its value spans, their cells), for the table-三 rows read in cell order with fewer
+    values than cells."""
+    col_of = {c: j for j, c in enumerate(cols)}
+    wanted = set(rows)
+    by_row: dict[str, list[tuple[Key, int]]] = {}
+    for s in spans_of(ids):
+        f = s.tag[2:]
+        if s.kind != "V" or not f.startswith("t3."):
+            continue
+        row, col = f[3:].rsplit(".", 1)
+        if row in wanted and col in col_of:
+            by_row.setdefault(row, []).append(((s.start, s.end), col_of[col]))
+    out = {}
+    for row, found in by_row.items():
+        js = tuple(j for _, j in found)
+        if len(found) < len(cols) and all(a < b for a, b in zip(js, js[1:])):
+            out[row] = ([k for k, _ in found], js)
+    return out
+
+
+def _placements(n: int, total_read: bool, cols: int) -> list[tuple[int, ...]]:
+    """Cells for ``n`` values in order: the total stays last when it is read."""
+    if total_read:
+        return [(*c, cols - 1) for c in combinations(range(cols - 1), n - 1)]
+    return list(combinations(range(cols), n))
+
+
+def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                  config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Table 三's rows given the columns that make its sums hold together, where that scores better
+    than the model's: ``(ids, decision)`` (the ids relabelled, a copy), or ``(ids, None)``."""
+    rows, cols = table_rows(template)
+    if not cols:
+        return ids, None
+    found = _movable(ids, rows, cols)
+    movable = {r: ks for r, (ks, _) in found.items()}
+    place = {r: js for r, (_, js) in found.items()}
+    current: dict[Key, str | None] = {k: f"t3.{r}.{cols[j]}" for r, (ks, js) in found.items() for k, j in zip(ks, js)}
+    if not current:
+        return ids, None
+    cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
+    moves = Moves(text, probs, ids, spans_of(ids), current, cells, checks)
+    first_broken = moves.broken(moves.current)
+    if not first_broken:
+        return ids, None
+
+    # numeric values of the model's reading, and each check's difference (left − right)
+    values = {f: float(numeric(v)) for f, v in moves.values(moves.current).items() if f in moves.index}
+    terms = [[(f, 1.0) for f in c.lhs] + [(f, -1.0) for f in c.rhs] for c in moves.checks]
+    diff = np.array([sum(s * values.get(f, 0.0) for f, s in t) for t in terms])
+    through: dict[str, list[tuple[int, float]]] = {}
+    for n, t in enumerate(terms):
+        for f, s in t:
+            through.setdefault(f, []).append((n, s))
+    number = {k: float(numeric(moves.parsed[k].value)) if moves.parsed[k] is not None else 0.0 for k in current}
+    options = {r: _placements(len(ks), place[r][-1] == len(cols) - 1, len(cols)) for r, ks in movable.items()}
+
+    def row_delta(row: str, old: tuple[int, ...], new: tuple[int, ...]) -> np.ndarray:
+        """How the checks' differences change when ``row``'s values move from ``old`` to ``new``."""
+        delta = np.zeros(len(terms))
+        for k, a, b in zip(movable[row], old, new):
+            if a != b:
+                for n, s in through.get(f"t3.{row}.{cols[a]}", ()):
+                    delta[n] -= s * number[k]
+                for n, s in through.get(f"t3.{row}.{cols[b]}", ()):
+                    delta[n] += s * number[k]
+        return delta
+
+    order = sorted(movable, key=lambda r: movable[r][0][0])
+    for _ in range(MAX_MOVES):  # steepest descent: the one row move that shrinks the differences most
+        now = np.abs(diff).sum()
+        best = None
+        for row in order:
+            for option in options[row]:
+                if option != place[row]:
+                    trial = np.abs(diff + row_delta(row, place[row], option)).sum()
+                    if trial < now - 1e-9 and (best is None or trial < best[0] - 1e-9):
+                        best = (trial, row, option)
+        if best is None:
+            break
+        _, row, option = best
+        diff += row_delta(row, place[row], option)
+        place[row] = option
+
+    assign = {k: f"t3.{r}.{cols[j]}" for r, ks in movable.items() for k, j in zip(ks, place[r])}
+    if assign == moves.current:
+        return ids, None
+    after = moves.broken(assign)
+    changed = [k for k in assign if assign[k] != moves.current[k]]
+    evidence = moves.gain(assign, [[k] for k in changed])  # summed over the values moved
+    gain = config.joint_columns_weight * evidence - config.violation_cost * (after - first_broken)
+    if gain <= 0:
+        return ids, None
+    return Moves.write(ids, assign), {
+        "kind": "joint_columns", "changed": True, "fields": moves.moved(assign),
+        "span": [min(k[0] for k in changed), max(k[1] for k in changed)],
+        "rows": sorted({assign[k][3:].rsplit(".", 1)[0] for k in changed}),
+        "checks_broken": {"model": first_broken, "chosen": after}, "score": round(gain, 4),
+        "reason": (f"table 三 with blank cells printed as nothing: {len(changed)} value(s) moved to other cells "
+                   f"of their rows, in order, so the rows' columns agree; checks broken {first_broken} -> {after}")}
+
+
+__all__ = ["joint_columns"]
