@@ -53,7 +53,8 @@ column they end at under the column headers (``columns.py``, ``aligned_columns``
 table-三 rows run together on one line, blanks printed as nothing, by the columns most
 rows with as many values take (``patterns.py``, ``column_pattern``); and table-三 values
 printed one cell per line, by their line after their row's label (``lines.py``,
-``line_columns``).
+``line_columns``); and, last, table-三 rows with fewer values than cells, by the columns that
+make the column sums hold together (``joint.py``, ``joint_columns``).
 """
 from __future__ import annotations
 
