@@ -407,8 +407,9 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             found = aln.decimal_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
-        if config.align.signs:
-            probs = aln.lone_signs(text, probs, ids)
+        signed = aln.lone_signs(text, probs, ids) if config.align.signs else probs
+        if signed is not probs:  # most reports: no lone sign, nothing to redo
+            probs = signed
             joined = argmax_ids(probs, live)
             found = aln.sign_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..data.gold import numeric
+from ..data.labels import Span
 from ..data.rules import Check
 from .decode import spans_of
 from .fragments import table_rows
@@ -34,14 +35,14 @@ from .whole import Key, Moves
 MAX_MOVES = 12  # row moves at most; none that makes the differences smaller ends the search
 
 
-def _movable(ids: np.ndarray, rows: tuple[str, ...], cols: tuple[str, ...]
+def _movable(spans: list[Span], rows: tuple[str, ...], cols: tuple[str, ...]
              ) -> dict[str, tuple[list[Key], tuple[int, ...]]]:
     """Row → (its value spans, their cells), for the table-三 rows read in cell order with fewer
     values than cells."""
     col_of = {c: j for j, c in enumerate(cols)}
     wanted = set(rows)
     by_row: dict[str, list[tuple[Key, int]]] = {}
-    for s in spans_of(ids):
+    for s in spans:
         f = s.tag[2:]
         if s.kind != "V" or not f.startswith("t3."):
             continue
@@ -70,14 +71,15 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
     rows, cols = table_rows(template)
     if not cols:
         return ids, None
-    found = _movable(ids, rows, cols)
+    spans = spans_of(ids)
+    found = _movable(spans, rows, cols)
     movable = {r: ks for r, (ks, _) in found.items()}
     place = {r: js for r, (_, js) in found.items()}
     current: dict[Key, str | None] = {k: f"t3.{r}.{cols[j]}" for r, (ks, js) in found.items() for k, j in zip(ks, js)}
     if not current:
         return ids, None
     cells = tuple(f"t3.{r}.{c}" for r in rows for c in cols)
-    moves = Moves(text, probs, ids, spans_of(ids), current, cells, checks)
+    moves = Moves(text, probs, ids, spans, current, cells, checks)
     first_broken = moves.broken(moves.current)
     if not first_broken:
         return ids, None
