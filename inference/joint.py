@@ -7,10 +7,10 @@ printed table keeps, while rows guessed alike keep them: the sums tie the rows'
 columns together, which no one-row decision sees.
 
 Each table-三 row read in cell order with fewer values than cells may give its values,
-in the same order, to other cells of the row (its total stays the total).  A
-coordinate search — row by row in text order, in passes, a row moving only when that
-makes the checks' differences (Σ |left − right| over R1–R3) strictly smaller — finds a
-reading near the model's that the sums hold for, which is taken when
+in the same order, to other cells of the row (its total stays the total).  A steepest
+descent — each step the one row move that makes the checks' differences (Σ |left − right|
+over R1–R3) smallest, only while they shrink, at most `MAX_MOVES` — finds a reading near
+the model's that the sums hold for, which is taken when
 
     weight × Σ_values (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
 

@@ -108,7 +108,8 @@ MARK_CHARS = frozenset("/／—无")
 
 def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
     """``(a, b, row fields, fields read)`` for each table-三 row (and table 四) whose value spans
-    are adjacent in the text, on digits and blanks only, widened over unread digits at its ends."""
+    are adjacent in the text, on digits, marks and blanks only (no marks in table 四), widened over
+    unread digits and marks at its ends."""
     rows = _rows(template)
     spans = [s for s in spans_of(ids) if s.kind == "V"]
     out = []
@@ -172,7 +173,7 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
-    mark = np.array([c in MARK_CHARS for c in text[a:b]], dtype=bool)
+    mark = _printed(text, a, b, digit) & ~digit  # a mark is a cell of its own: always a start
     after_digit = np.r_[False, digit[:-1]]
     fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
