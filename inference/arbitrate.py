@@ -207,6 +207,9 @@ class ArbitrationConfig:
     # probabilities (2 × 128 model), weights 0.1 / 0.3 / 1.0: test reports 0-499 439 -> 426 / 426 /
     # 427 wrong cells, 500-999 371 -> 373 / 373 / 369 (1.0: one report 2 cells worse, five better).
     joint_columns_weight: float = 1.0
+    # Record table-三 columns no text or sum can tell apart (``joint.undecided_columns``): read in
+    # some rows, another column printed in none, the model unsure of its reading.  Changes nothing.
+    undecided_columns: bool = True
     # Cells one per line (``lines.py``): table-三 values read by how many lines after their row's
     # label they sit, the spacing voted by the model's own values.
     lines: bool = True

@@ -437,6 +437,9 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             ext.details[f] = {"confidence": None, "span": None, "text": "", "arbitrated": True, "inferred": True,
                               "decision": len(ext.decisions)}
             ext.decisions.append(d)
+        if config.undecided_columns:
+            from .joint import undecided_columns
+            ext.decisions += undecided_columns(text, probs, ext.record.cells, ext.details, template)
     t4 = time.perf_counter()
     check(ext)
     t5 = time.perf_counter()

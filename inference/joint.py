@@ -30,7 +30,7 @@ from ..data.labels import Span
 from ..data.rules import Check
 from .decode import spans_of
 from .fragments import table_rows
-from .whole import Key, Moves
+from .whole import Key, Moves, cell_logp
 
 MAX_MOVES = 12  # row moves at most; none that makes the differences smaller ends the search
 
@@ -140,4 +140,51 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
                    f"of their rows, in order, so the rows' columns agree; checks broken {first_broken} -> {after}")}
 
 
-__all__ = ["joint_columns"]
+
+
+UNSURE = 0.5  # the model's mean probability of a column below which its reading is a guess
+
+
+def undecided_columns(text: str, probs: np.ndarray, cells: dict[str, Any], details: dict[str, dict[str, Any]],
+                      template: str) -> list[dict[str, Any]]:
+    """Table-三 columns the text and the sums cannot tell apart: an applicant column read in some
+    rows, another printed in none, every row's values still in order if the first moved to the
+    second — then every sum (R1–R3) holds either way, and where the model's own probability of the
+    column it read is below `UNSURE` (blanks printed as nothing leave it nothing to count by) the
+    reading is a guess.  One ``undecided_columns`` record per such column (nothing is changed)."""
+    rows, cols = table_rows(template)
+    if not cols:
+        return []
+    applicant = cols[:-1]
+    printed = {c: [r for r in rows if cells.get(f"t3.{r}.{c}") is not None] for c in applicant}
+    out = []
+    for j, c in enumerate(applicant):
+        if not printed[c]:
+            continue
+        ps = []
+        for r in printed[c]:
+            span = details.get(f"t3.{r}.{c}", {}).get("span")
+            if span:
+                row_cells = tuple(f"t3.{r}.{k}" for k in cols)
+                ps.append(float(np.exp(cell_logp(probs, span[0], span[1], row_cells)[j])))
+        if not ps or float(np.mean(ps)) >= UNSURE:
+            continue
+        others = []
+        for k, other in enumerate(applicant):
+            if k == j or printed[other]:
+                continue
+            lo, hi = min(j, k), max(j, k)
+            between = applicant[lo + 1:hi]
+            if all(cells.get(f"t3.{r}.{b}") is None for r in printed[c] for b in between):
+                others.append(other)
+        if others:
+            out.append({"kind": "undecided_columns", "changed": False, "fields": [f"t3.{r}.{c}" for r in printed[c]],
+                        "column": c, "could_be": others, "p_column": round(float(np.mean(ps)), 4),
+                        "reason": (f"table 三 column {c}: its values could as well be {', '.join(others)}'s — those "
+                                   f"columns are printed in no row, every sum holds either way, and the model "
+                                   f"reads the column with mean probability {np.mean(ps):.2f}; check it against "
+                                   f"the printed table")})
+    return out
+
+
+__all__ = ["joint_columns", "undecided_columns"]

@@ -356,6 +356,36 @@ def test_rows_take_the_columns_that_make_the_column_sums_hold_together():
             assert out[legal.start] == L["B-V:t3.granted.legal_service"]
 
 
+def test_a_column_no_text_or_sum_can_place_is_recorded_not_changed():
+    """Only one applicant column read (商业企业), the other applicant columns printed in no row, the
+    model unsure of that column (p 0.3): every sum holds whichever blank column the values sit in,
+    so the reading stands and an ``undecided_columns`` record names the columns it could be; the
+    same table read surely (p 0.99) records nothing."""
+    cols = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+    cells = consistent_2019()
+    for r in [b.key for b in get_template("2019").table("t3").rows]:
+        for c in cols[:-1]:
+            cells[f"t3.{r}.{c}"] = None
+    for r in ("new_received", "granted", "total"):
+        cells.update({f"t3.{r}.commercial": 4, f"t3.{r}.total": 4})
+    text, spans = render("2019", cells)
+    for p_column, recorded in ((0.3, True), (0.99, False)):
+        probs = one_hot(text, spans)
+        for r in ("new_received", "granted", "total"):
+            unsure(probs, span_of(spans, f"t3.{r}.commercial").start, f"B-V:t3.{r}.commercial",
+                   f"B-V:t3.{r}.total", p_column)
+        ext = decode(text, probs)
+        assert [ext.record.cells[f"t3.{r}.commercial"] for r in ("new_received", "granted", "total")] == [4, 4, 4]
+        found = [d for d in ext.decisions if d["kind"] == "undecided_columns"]
+        assert bool(found) == recorded
+        if recorded:
+            (d,) = found
+            assert d["column"] == "commercial" and not d["changed"]
+            assert d["could_be"] == ["natural_person", "research", "social_org", "legal_service", "other_org"]
+            off = decode(text, probs, config=ArbitrationConfig(undecided_columns=False))
+            assert not any(d["kind"] == "undecided_columns" for d in off.decisions)
+
+
 def test_run_together_row_that_cannot_add_up_keeps_the_models_cut():
     """The report prints a total that its parts do not make (12 + 5 ≠ 18): no plausible cut adds
     up, so the model's own reading stays — the sums never force a reading."""
