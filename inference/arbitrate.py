@@ -80,7 +80,7 @@ from .lines import line_readings
 from .patterns import pattern_readings
 from .place import row_placements
 from .sequence import sequence_reading
-from .split import MARK_CHARS, first_logp, numeral_end, row_checks, row_cuts, row_regions
+from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
 from .view import with_digits
 
 
@@ -389,8 +389,7 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     the model's probability, and the first reading is its most probable (a row without sums,
     table 二's: every digit read, no leading zero).  (Saves enumerating the cuts of every row:
     most rows read right.)"""
-    printed = np.array([fold_width(c).isdigit() or c in MARK_CHARS for c in text[a:b]], dtype=bool)
-    if (printed & ~vmask[ids[a:b]]).any():  # a digit or a mark left out of the row's cells
+    if (printed_chars(text, a, b) & ~vmask[ids[a:b]]).any():  # a digit or a mark left out of the row's cells
         return False
     conf = np.zeros(b)
     conf[a:] = probs[np.arange(a, b), ids[a:b]]
@@ -398,9 +397,9 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     if any(is_malformed(c) for cs in cands.values() for c in cs):
         return False
     values = {f: best_candidate(cands[f]).value if f in cands else None for f in row}
-    if not sums and any(v is None for v in values.values()) and sum(v is not None for v in values.values()) > 1 \
-            and not any(c.isspace() for c in text[a:b]) and \
-            any(sum(ch.isdigit() for ch in fold_width(c.text)) > 1 for cs in cands.values() for c in cs):
+    if not sums and any(v is None for v in values.values()) \
+            and run_on(text, a, b, sum(v is not None for v in values.values())) \
+            and any(sum(ch.isdigit() for ch in fold_width(c.text)) > 1 for cs in cands.values() for c in cs):
         return False  # run-on digits, a blank cell and a number that could be cut to fill it (table 二)
     return all(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
 
@@ -429,8 +428,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         base = first_logp(digits, probs, a, end, ids, row, config.split_min, config.split_max_cuts,
                           config.split_column_weight)
         first = tuple(int(x) for x in ids[a:b])
-        # values run together (two or more, nothing between): a blank cell leaves no trace
-        run_on = len(read) > 1 and not any(c.isspace() for c in text[a:b])
+        blank_costs = not sums and run_on(text, a, b, len(read))  # a blank cell leaves no trace
         site = Site(a, b, list(range(a, b)))
         unread = (label2id()["O"],) * (b - end)
         add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels + unread) for c in cuts
@@ -440,7 +438,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             values = {f: reading.best[f].value if f in reading.best else None for f in row}
             adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
                           for c in sums)  # a total read, or a group left blank (table 四)
-            blanks = 0 if sums or not run_on else sum(v is None for v in values.values())
+            blanks = sum(v is None for v in values.values()) if blank_costs else 0
             score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
                      - config.malformed_cost * reading.malformed - config.split_blank_cost * blanks)
             rows.append({"reading": k, "values": values, "labels": [names[lab] for lab in reading.labels],

@@ -173,7 +173,7 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
-    mark = _printed(text, a, b, digit) & ~digit  # a mark is a cell of its own: always a start
+    mark = printed_chars(text, a, b) & ~digit  # a mark is a cell of its own: always a start
     after_digit = np.r_[False, digit[:-1]]
     fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
@@ -183,9 +183,15 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
-def _printed(text: str, a: int, b: int, digit: np.ndarray) -> np.ndarray:
+def printed_chars(text: str, a: int, b: int) -> np.ndarray:
     """The characters of ``[a, b)`` a cell holds: digits and marks."""
-    return digit | np.array([c in MARK_CHARS for c in text[a:b]], dtype=bool)
+    return np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool)
+
+
+def run_on(text: str, a: int, b: int, values: int) -> bool:
+    """Values of a row that run on with nothing between (two or more, no white space in
+    ``[a, b)``): there a blank cell leaves no trace."""
+    return values > 1 and not any(c.isspace() for c in text[a:b])
 
 
 def read_logp(probs: np.ndarray, a: int, b: int, printed: np.ndarray, read: np.ndarray) -> float:
@@ -207,7 +213,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     (`group_readings`).  Empty when the row has nothing to choose."""
     q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))  # a mark sums as 0
-    printed = _printed(text, a, b, digit)
+    printed = printed_chars(text, a, b)
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
     # a row whose total is its last cell (table 三): one more cut anywhere inside a number — two
@@ -317,7 +323,7 @@ def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, ro
     q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
     names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
-    logp += read_logp(probs, a, b, _printed(text, a, b, digit), _value_label_ids()[2][ids[a:b]])
+    logp += read_logp(probs, a, b, printed_chars(text, a, b), _value_label_ids()[2][ids[a:b]])
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
         if span.kind == "V" and span.tag[2:] in row:
@@ -399,5 +405,6 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings", "numeral_end", "row_checks",
-           "row_column_probs", "row_cuts", "row_regions", "sum_groups"]
+__all__ = ["MARK_CHARS", "RowCut", "assign_columns", "cut_points", "first_logp", "group_readings",
+           "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts", "row_regions",
+           "run_on", "sum_groups"]
