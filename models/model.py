@@ -35,13 +35,13 @@ WEIGHTS_FILE = "model.safetensors"
 
 
 def new_model(texts=(), *, layers: int, hidden: int, heads: int, intermediate: int, max_positions: int,
-              dropout: float = 0.1, with_jieba: bool = True):
+              dropout: float = 0.1, attention_dropout: float = 0.0, with_jieba: bool = True):
     """A randomly initialised BERT token classifier and its character tokenizer (vocabulary from ``texts``)."""
     tokenizer = build_tokenizer(build_vocab(texts, with_jieba=with_jieba), model_max_length=max_positions)
     config = BertConfig(
         vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
         intermediate_size=intermediate, max_position_embeddings=max_positions, type_vocab_size=TYPES,
-        hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout, classifier_dropout=dropout,
+        hidden_dropout_prob=dropout, attention_probs_dropout_prob=attention_dropout, classifier_dropout=dropout,
         pad_token_id=tokenizer.convert_tokens_to_ids(PAD),
         num_labels=len(labels()), id2label=id2label(), label2id=label2id())
     return AutoModelForTokenClassification.from_config(config), tokenizer
@@ -79,6 +79,23 @@ def widen_token_types(model: PreTrainedModel) -> bool:
     if getattr(embeddings, "token_type_ids", None) is not None:  # BERT's buffer of default zeros
         embeddings.token_type_ids.zero_()
     return True
+
+
+def set_attention_dropout(model: PreTrainedModel, p: float) -> int:
+    """Dropout ``p`` on the attention probabilities of every self-attention layer (BERT-like models
+    read it from their ``dropout`` module at each step), and in the config saved with the weights;
+    returns the layers changed.  At 0 PyTorch's fused (flash) attention kernel runs on the CPU; with
+    dropout it falls back to the unfused one and draws a random mask over every window's 512 × 512
+    attention matrix (measured here: a 2 × 128 training step 0.80 → 0.40 s, 3 × 128 1.02 → 0.53 s)."""
+    changed = 0
+    for module in model.modules():
+        drop = getattr(module, "dropout", None)
+        if type(module).__name__.endswith("SelfAttention") and isinstance(drop, torch.nn.Dropout):
+            drop.p = p
+            changed += 1
+    if hasattr(model.config, "attention_probs_dropout_prob"):
+        model.config.attention_probs_dropout_prob = p
+    return changed
 
 
 def keep_layers(model: PreTrainedModel, keep: list[int]) -> PreTrainedModel:

@@ -9,7 +9,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from xxgk.data.labels import OUTSIDE, labels
 from xxgk.inference.predictor import Predictor
 from xxgk.models.layout import KINDS, LINES, grid_ids, layout_ids, uses_layout
-from xxgk.models.model import keep_layers, load_model, new_model, save_model
+from xxgk.models.model import keep_layers, load_model, new_model, save_model, set_attention_dropout
 from xxgk.models.tokenizer import UNK, build_tokenizer, build_vocab, char_table, encode_chars, is_char_tokenizer
 from xxgk.training.windows import owned_spans, window_starts
 
@@ -111,6 +111,17 @@ def test_keep_layers_makes_a_smaller_model_of_the_chosen_layers_that_saves_and_l
     for bad in ([], [2, 0], [0, 3], [1, 1]):
         with pytest.raises(ValueError, match="increasing layer numbers"):
             keep_layers(tiny(layers=3)[0], bad)
+
+
+def test_attention_dropout_is_set_on_every_layer_and_saved(tmp_path):
+    model, tok = tiny(layers=2, attention_dropout=0.3)
+    ids = torch.tensor([tok(TEXT)["input_ids"]])
+    model.train()
+    assert not torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)  # masks drawn
+    assert set_attention_dropout(model, 0.0) == 2
+    assert torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)  # no dropout left (hidden 0)
+    save_model(model, tok, tmp_path / "m")
+    assert load_model(tmp_path / "m")[0].config.attention_probs_dropout_prob == 0.0
 
 
 def test_other_label_scheme_refuses_to_load(tmp_path):

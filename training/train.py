@@ -30,7 +30,8 @@ import torch
 
 from ..models.card import write_card
 from ..models.layout import uses_layout
-from ..models.model import from_base, keep_layers, load_model, new_model, save_model, size_summary
+from ..models.model import (from_base, keep_layers, load_model, new_model, save_model, set_attention_dropout,
+                            size_summary)
 from ..models.tokenizer import PAD, SPECIAL_TOKENS, UNK
 from .config import CONFIG_FILE, TrainConfig
 from .data import DocReader, doc_stats, load_splits, validation_docs
@@ -86,7 +87,13 @@ def prepare_out(config: TrainConfig, command: str) -> None:
 
 
 def build(config: TrainConfig, train_ds):
-    """(model, tokenizer, origin) for this run."""
+    """(model, tokenizer, origin) for this run, its attention dropout the config's."""
+    model, tokenizer, origin = _build(config, train_ds)
+    set_attention_dropout(model, config.attention_dropout)
+    return model, tokenizer, origin
+
+
+def _build(config: TrainConfig, train_ds):
     if config.resume:
         model, tokenizer = load_model(config.out / LAST)
         return model, tokenizer, f"resumed from {config.out / LAST}"
@@ -102,7 +109,7 @@ def build(config: TrainConfig, train_ds):
     model, tokenizer = new_model(
         (t for batch in train_ds.select_columns(["text"]).iter(batch_size=1024) for t in batch["text"]),
         layers=config.layers, hidden=config.hidden, heads=config.heads, intermediate=config.ffn,
-        max_positions=config.max_positions, dropout=config.dropout)
+        max_positions=config.max_positions, dropout=config.dropout, attention_dropout=config.attention_dropout)
     return model, tokenizer, "trained from scratch"
 
 
