@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.xxgk-installed
 FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
-.PHONY: demo test install fonts bench clean
+.PHONY: demo test install fonts bench default-model clean
 
 install: $(STAMP)
 
@@ -32,6 +32,20 @@ test: $(STAMP) fonts
 
 bench: $(STAMP)
 	$(BIN)/xxgk bench
+
+# The shipped default model's recipe (models/default/README.md): the corpus, a 3 x 128 model from
+# scratch, its layers 0 and 2 fine-tuned, then fine-tuned again; models/default is the last run's
+# model-last.  ~3 hours on 2 cores (training/recipes/README.md: a 112-minute variant, not shipped).
+# make default-model CORPUS=corpus RUN=runs/default
+CORPUS ?= corpus
+RUN    ?= runs/default
+default-model: $(STAMP)
+	test -d $(CORPUS) || $(BIN)/xxgk data synth --n 20000 --seed 1 --out $(CORPUS)
+	$(BIN)/xxgk train --data $(CORPUS) --out $(RUN)/teacher --config training/recipes/1-teacher.json
+	$(BIN)/xxgk train --data $(CORPUS) --out $(RUN)/cut --init-from $(RUN)/teacher/model-best \
+	  --config training/recipes/2-cut.json
+	$(BIN)/xxgk train --data $(CORPUS) --out $(RUN)/student --init-from $(RUN)/cut/model-best \
+	  --config training/recipes/3-student.json
 
 clean:
 	rm -rf out build *.egg-info
