@@ -382,6 +382,7 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     """
     from . import align as aln  # both build on the span helpers above
     from . import arbitrate as arb
+    from .joint import undecided_columns
 
     timings = {} if timings is None else timings
     config = config or arb.ArbitrationConfig()
@@ -438,7 +439,6 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
                               "decision": len(ext.decisions)}
             ext.decisions.append(d)
         if config.undecided_columns:
-            from .joint import undecided_columns
             ext.decisions += undecided_columns(text, probs, ext.record.cells, ext.details, template)
     t4 = time.perf_counter()
     check(ext)

@@ -140,8 +140,6 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
                    f"of their rows, in order, so the rows' columns agree; checks broken {first_broken} -> {after}")}
 
 
-
-
 UNSURE = 0.5  # the model's mean probability of a column below which its reading is a guess
 
 
