@@ -43,9 +43,10 @@ same values, in order, to other cells of the row (``placement`` sites, ``place.p
 the column a value sits in is what a page footer or a blank printed as nothing
 makes the model miscount, never the printed number.
 
-Last, a table 三 printed as Markdown fragments without row labels, whose rows break a
-check, may be read line by line from other first rows (``fragments.py``): which row a
-fragment starts at is one decision per fragment, recorded as ``fragment_rows``.  And a
+Last, a table 三 or 二 printed as Markdown fragments without row labels, whose rows break a
+check or whose lines are as many as the table's rows, may be read line by line from other
+first rows (``fragments.py``): which row a fragment starts at is one decision per
+fragment, recorded as ``fragment_rows``.  And a
 table 四 printed one count per line, whose cells the model leaves blank while its numbers
 go unread (a page break inside it), may be read in order (``sequence.py``,
 ``table_sequence``); and table-三 values on lines padded with spaces, by the display
@@ -165,8 +166,9 @@ class ArbitrationConfig:
     # Weight of the model's cell probabilities in a placement's log-probability: its column
     # counting is what is in doubt (as `split_column_weight`).
     placement_weight: float = 0.1
-    # Fragment rows (``fragments.py``): table 三 printed as Markdown fragments without row labels
-    # may be read line by line from other first rows, when the model's rows break a check.
+    # Fragment rows (``fragments.py``): table 三 or 二 printed as Markdown fragments without row
+    # labels may be read line by line from other first rows, when the model's rows break a check
+    # or the lines are exactly the table's rows.
     fragments: bool = True
     # Weight of the model's cell probabilities in a fragment reading (its row counting is what
     # is in doubt, as `placement_weight`).
@@ -635,7 +637,8 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     if sites:
         _search_sites(text, probs, ids, template, checks, sites, config, decisions, changed)
     if config.fragments:
-        _record(fragment_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
+        for table in ("t2", "t3"):
+            _record(fragment_readings(text, probs, ids, template, checks, config, table), ids, decisions, changed)
     if config.columns:
         _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:

@@ -7,7 +7,7 @@ from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import CHINESE_NUMERALS, SECTIONS
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import decode
-from xxgk.inference.fragments import fragments, placements, table_rows
+from xxgk.inference.fragments import fragments, placements, table_grid, table_rows
 
 from .conftest import one_hot
 
@@ -124,3 +124,83 @@ def test_a_cell_of_the_other_template_does_not_stop_the_reading():
         ext = decode(text, one_hot(text, spans), template="2019", align=align)
         assert ext.record.template == "2019"
     assert t3(decode(text, one_hot(text, spans), template="2019")) == gold
+
+
+T2 = table_grid("2019", "t2")  # 8 rows: three columns each, fees and procurement two
+
+
+def t2_report(cuts: tuple[int, ...], drop_last: bool = False) -> tuple[str, list[Span], dict]:
+    """A 2019 report whose table 二 is printed as Markdown fragments after its row labels (cut
+    before the rows in ``cuts``), a converter's dummy ``| - | - |`` table among them, rows two
+    cells wide padded to three.  Spans: a model that lost count — it reads every fragment from the
+    first row.  ``drop_last``: the last row is not printed (the lines no longer tile the table)."""
+    text, spans = "2020年某某镇政府信息公开工作年度报告\n", []
+
+    def heading(n: int) -> None:
+        nonlocal text
+        h = f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}"
+        spans.append(Span(len(text), len(text) + len(h), f"H{n}"))
+        text += h + "\n"
+
+    heading(2)
+    text += "信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n\n" + "\n".join(r for r, _ in T2) + "\n\n"
+    rows = T2[:-1] if drop_last else T2
+    cells, value = {}, 0
+    for part, (a, b) in enumerate(zip((0, *cuts), (*cuts, len(rows)))):
+        text += "| 数据1 | 数据2 | 数据3 |\n| --- | --- | --- |\n"
+        for i, (row, cols) in enumerate(rows[a:b]):
+            text += "|"
+            for k in range(3):
+                text += " "
+                if k < len(cols):
+                    value += 1
+                    cells[f"t2.{row}.{cols[k]}"] = value
+                    read_row, read_cols = T2[i]  # counted from the first row
+                    spans.append(Span(len(text), len(text) + len(str(value)), f"V:t2.{read_row}.{read_cols[k]}"))
+                    text += str(value)
+                text += " |"
+            text += "\n"
+        text += "\n" + ("| - | - |\n| --- | --- |\n| - | - |\n\n" if part == 0 else "")
+    heading(3)
+    text += "本年度未收到政府信息公开申请。\n"
+    heading(4)
+    cells = {f"t2.{r}.{c}": cells.get(f"t2.{r}.{c}") for r, cols in T2 for c in cols}
+    if cells["t2.procurement.amount"] is not None:
+        cells["t2.procurement.amount"] = str(cells["t2.procurement.amount"])  # an amount keeps its text
+    return text, spans, cells
+
+
+def t2(ext) -> dict:
+    return {f: v for f, v in ext.record.cells.items() if f.startswith("t2.")}
+
+
+def test_table_two_fragments_whose_lines_are_its_rows_are_read_in_order():
+    """Three fragments of 1, 2 and 5 lines, each read by the model from the first row: the lines
+    are the table's eight rows (the dummy table is no row: the model reads no value in it), so
+    each line is its row — no check could say so, table 二 has none."""
+    text, spans, gold = t2_report(cuts=(1, 3))
+    probs = one_hot(text, spans, p=0.9)
+    assert t2(decode(text, probs, config=ArbitrationConfig(fragments=False))) != gold
+    ext = decode(text, probs)
+    assert t2(ext) == gold
+    (decision,) = [d for d in ext.decisions if d["kind"] == "fragment_rows"]
+    assert decision["table"] == "t2"
+    assert [f["first_row"] for f in decision["fragments"]] == ["regulations", "normative", "other_services"]
+    assert "are the table's 8 rows" in decision["reason"]
+
+
+def test_table_two_fragments_that_do_not_tile_the_table_stay_as_read():
+    """One row not printed: the lines are fewer than the rows and nothing says which is missing."""
+    text, spans, _ = t2_report(cuts=(1, 3), drop_last=True)
+    probs = one_hot(text, spans, p=0.9)
+    ext = decode(text, probs)
+    assert not [d for d in ext.decisions if d["kind"] == "fragment_rows"]
+    assert t2(ext) == t2(decode(text, probs, config=ArbitrationConfig(fragments=False)))
+
+
+def test_a_misread_number_or_a_unit_is_a_value_not_a_header():
+    text = ("| 数据1 | 数据2 |\n| --- | --- |\n| T9 | 12（其中修订5件） |\n| 833.58万元 |  |\n"
+            "| 合计 | 1 |\n| 1. 属于国家秘密 | 0 |\n")
+    found = fragments(text, 0, len(text), 2, 1)
+    assert [[text[s:e].strip() for s, e in line] for f in found for line in f.lines] == [
+        ["T9", "12（其中修订5件）"], ["833.58万元", ""]]
