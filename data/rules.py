@@ -7,6 +7,10 @@ R4  table 四, per group:  total = upheld + corrected + other + pending
 X1  across years (soft):  carried_over(y) = carried_forward(y-1), per column
 X2  across years (soft):  2021 table 二 in_force(y) = in_force(y-1) + issued(y) - repealed(y)
 N1  text vs table (soft): counts quoted in the narrative equal the table's
+F1  table 二 (soft, what the cells mean): a cumulative count is at least this year's —
+    2019 total_published >= new_made, 2021 in_force >= issued (regulations, normative)
+F2  table 二 (soft): 2019 procurement projects and amount are both zero (blank) or both not
+F3  table 二 (soft): only 本年增/减 (change) is ever negative
 
 Blank counts as 0.  Checks *report*; nothing here ever changes a value.  The
 decoder in ``xxgk.inference`` uses the same `Check` list to arbitrate between
@@ -83,6 +87,37 @@ def checks_for(template: str) -> list[Check]:
     for g in (g.key for g in T4_GROUPS):
         out.append(Check("R4", f"group {g}", (f"t4.{g}.total",),
                          tuple(f"t4.{g}.{c.key}" for c in T4_COLUMNS if c.key != "total")))
+    return out
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A soft relation of table-二 cells (F1–F3): not an equation of the form but what its cells
+    mean.  Reports may break it in print; the decoder weighs it only between readings of digits
+    the model is unsure how to cut (``xxgk.inference.relations``)."""
+
+    rule: str
+    where: str
+    fields: tuple[str, ...]  # F1: (cumulative, this year's); F2: (projects, amount); F3: (cell,)
+
+    def holds(self, cells: Mapping[str, Value]) -> bool:
+        if self.rule == "F1":
+            return numeric(cells.get(self.fields[0])) >= numeric(cells.get(self.fields[1]))
+        if self.rule == "F2":
+            projects, amount = (numeric(cells.get(f)) for f in self.fields)
+            return (projects > 0) == (amount > 0)
+        return numeric(cells.get(self.fields[0])) >= 0
+
+
+def relations_for(template: str) -> list[Relation]:
+    """The soft table-二 relations of a template, in a fixed order."""
+    cumulative, this_year = ("total_published", "new_made") if template == "2019" else ("in_force", "issued")
+    out = [Relation("F1", f"row {r}", (f"t2.{r}.{cumulative}", f"t2.{r}.{this_year}"))
+           for r in ("regulations", "normative")]
+    if template == "2019":
+        out.append(Relation("F2", "row procurement", ("t2.procurement.projects", "t2.procurement.amount")))
+    out += [Relation("F3", f"cell {f}", (f,)) for f in get_template(template).table("t2").fields
+            if not f.endswith(".change")]
     return out
 
 

@@ -122,7 +122,7 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
             j += 1
         if row is not None:
             a, b = spans[k].start, spans[j - 1].end
-            a, b = _unread_ends(text, ids, a, b)
+            a, b = unread_ends(text, ids, a, b)
             between = text[a:b]
             marks = any(c in MARK_CHARS for c in between)
             # no other value between: spans are consecutive; marks only where no group sums read blanks
@@ -144,7 +144,7 @@ def numeral_end(text: str, a: int, b: int) -> int:
     return b
 
 
-def _unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:
+def unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:
     """``[a, b)`` widened over the unread digits (and blanks) right before and after it: the
     alignment drops a digit it cannot put in the row's cell order (the ``2`` of ``12`` read as
     two values, a second total), but the row's numbers are all the digits between its label and
