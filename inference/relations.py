@@ -60,7 +60,8 @@ def _stretch(text: str, ids: np.ndarray, spans: list[Span], row: tuple[str, ...]
 
 def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, list[int]]]:
     """The stretch's runs of printed characters, each with the positions it may be cut at: between
-    two digits of a number's whole part, before a sign, around a mark."""
+    two digits of a number's whole part, before a sign, around a mark (a unit after a space stays
+    with the number before it)."""
     out, i = [], a
     while i < b:
         if text[i].isspace():
@@ -77,7 +78,10 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, list[int]]]:
                 cuts.append(k)
             if ch in _SIGNS or prev in MARK_CHARS or ch in MARK_CHARS:
                 point = False  # a new number
-        out.append((i, j, cuts))
+        if out and all(c in _UNIT for c in text[i:j]):  # ``137.8 万元``: the unit is its number's
+            out[-1] = (out[-1][0], j, out[-1][2])
+        else:
+            out.append((i, j, cuts))
         i = j
     return out
 

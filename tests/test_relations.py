@@ -70,3 +70,10 @@ def test_a_minus_sign_starts_the_change_not_a_negative_count():
     off = decode(text, probs, config=ArbitrationConfig(relations=False))
     assert [off.record.cells[f] for f in LICENSING] == [4, None, -112780]
     assert [decode(text, probs).record.cells[f] for f in LICENSING] == [4, -1, 12780]
+
+
+def test_pieces_cut_whole_parts_and_keep_a_unit_with_its_number():
+    from xxgk.inference.relations import _pieces
+    text = "1437.02 万元 4-12 3/0"
+    pieces = [(text[i:j], [k - i for k in cuts]) for i, j, cuts in _pieces(text, 0, len(text))]
+    assert pieces == [("1437.02 万元", [1, 2, 3]), ("4-12", [1, 3]), ("3/0", [1, 2])]
