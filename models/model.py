@@ -96,6 +96,25 @@ def set_attention_dropout(model: PreTrainedModel, p: float) -> int:
     return changed
 
 
+def set_hidden_dropout(model: PreTrainedModel, p: float) -> int:
+    """Dropout ``p`` everywhere but on the attention probabilities (embeddings, every layer's
+    outputs, the classifier), and in the config saved with the weights; returns the dropout
+    modules changed."""
+    changed = 0
+    for module in model.modules():
+        if type(module).__name__.endswith("SelfAttention"):
+            continue  # its own dropout is the attention probabilities' (`set_attention_dropout`)
+        for child in module.children():
+            if isinstance(child, torch.nn.Dropout):
+                child.p = p
+                changed += 1
+    if hasattr(model.config, "hidden_dropout_prob"):
+        model.config.hidden_dropout_prob = p
+    if getattr(model.config, "classifier_dropout", None) is not None:
+        model.config.classifier_dropout = p
+    return changed
+
+
 def keep_layers(model: PreTrainedModel, keep: list[int]) -> PreTrainedModel:
     """``model`` with only its encoder layers ``keep`` (increasing, e.g. ``[0, 2]`` of 3): a smaller,
     faster model to fine-tune that starts from the larger one's reading, as DistilBERT starts its

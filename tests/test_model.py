@@ -9,7 +9,8 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from xxgk.data.labels import OUTSIDE, labels
 from xxgk.inference.predictor import Predictor
 from xxgk.models.layout import KINDS, LINES, grid_ids, layout_ids, uses_layout
-from xxgk.models.model import keep_layers, load_model, new_model, save_model, set_attention_dropout
+from xxgk.models.model import (keep_layers, load_model, new_model, save_model, set_attention_dropout,
+                               set_hidden_dropout)
 from xxgk.models.tokenizer import UNK, build_tokenizer, build_vocab, char_table, encode_chars, is_char_tokenizer
 from xxgk.training.windows import owned_spans, window_starts
 
@@ -122,6 +123,16 @@ def test_attention_dropout_is_set_on_every_layer_and_saved(tmp_path):
     assert torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)  # no dropout left (hidden 0)
     save_model(model, tok, tmp_path / "m")
     assert load_model(tmp_path / "m")[0].config.attention_probs_dropout_prob == 0.0
+
+
+def test_hidden_dropout_is_set_everywhere_but_attention_and_saved(tmp_path):
+    model, tok = tiny(layers=2, attention_dropout=0.3)
+    assert set_hidden_dropout(model, 0.0) == 1 + 2 * 2 + 1  # embeddings, two per layer, the classifier
+    drops = {name: m.p for name, m in model.named_modules() if isinstance(m, torch.nn.Dropout)}
+    assert {p for name, p in drops.items() if "attention.self" in name} == {0.3}
+    assert {p for name, p in drops.items() if "attention.self" not in name} == {0.0}
+    save_model(model, tok, tmp_path / "m")
+    assert load_model(tmp_path / "m")[0].config.hidden_dropout_prob == 0.0
 
 
 def test_other_label_scheme_refuses_to_load(tmp_path):

@@ -159,11 +159,12 @@ def test_resume_continues_from_the_saved_step_and_matches_an_unbroken_run(corpus
 def test_init_from_fine_tunes_an_xxgk_model(trained, corpus, tmp_path):
     out, _ = trained
     config = TrainConfig(data=corpus, out=tmp_path / "ft", max_steps=10, eval_every=10, init_from=out / "model-best",
-                         attention_dropout=0.2, **FAST)
+                         attention_dropout=0.2, **{**FAST, "dropout": 0.05})
     events = list(train(config))
     assert "fine-tuned from xxgk model" in events[0].message
     assert events[-1].metrics["cell_accuracy"] == 1.0
-    assert load_model(tmp_path / "ft" / "model-last")[0].config.attention_probs_dropout_prob == 0.2  # the config's
+    saved = load_model(tmp_path / "ft" / "model-last")[0].config
+    assert (saved.attention_probs_dropout_prob, saved.hidden_dropout_prob) == (0.2, 0.05)  # the config's
 
 
 def make_base_checkpoint(path, chars: str) -> None:

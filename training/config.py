@@ -33,8 +33,8 @@ class TrainConfig(BaseModel):
     heads: int = Field(2, ge=1, description="attention heads; hidden/heads = 64 as in BERT")
     intermediate: int | None = Field(None, description="feed-forward size; None = 4 x hidden, as in BERT")
     max_positions: int = Field(512, ge=16, description="position embeddings; a window is this minus [CLS]/[SEP]")
-    dropout: float = Field(0.1, ge=0, lt=1, description="hidden and classifier dropout (from scratch only): "
-                                                      "BERT's default; the synthetic corpus is large")
+    dropout: float = Field(0.1, ge=0, lt=1, description="hidden and classifier dropout, set on every model "
+                                                      "(scratch, --init-from, --base-model): BERT's default")
     attention_dropout: float = Field(0.0, ge=0, lt=1, description=(
         "dropout on the attention probabilities, set on every model (scratch, --init-from, --base-model): "
         "0 lets PyTorch's fused attention kernel run on the CPU; BERT's 0.1 falls back to the unfused one "

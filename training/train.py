@@ -31,7 +31,7 @@ import torch
 from ..models.card import write_card
 from ..models.layout import uses_layout
 from ..models.model import (from_base, keep_layers, load_model, new_model, save_model, set_attention_dropout,
-                            size_summary)
+                            set_hidden_dropout, size_summary)
 from ..models.tokenizer import PAD, SPECIAL_TOKENS, UNK
 from .config import CONFIG_FILE, TrainConfig
 from .data import DocReader, doc_stats, load_splits, validation_docs
@@ -87,8 +87,9 @@ def prepare_out(config: TrainConfig, command: str) -> None:
 
 
 def build(config: TrainConfig, train_ds):
-    """(model, tokenizer, origin) for this run, its attention dropout the config's."""
+    """(model, tokenizer, origin) for this run, its dropout and attention dropout the config's."""
     model, tokenizer, origin = _build(config, train_ds)
+    set_hidden_dropout(model, config.dropout)
     set_attention_dropout(model, config.attention_dropout)
     return model, tokenizer, origin
 
