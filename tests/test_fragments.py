@@ -24,20 +24,20 @@ def _value(row: str, col: str) -> int | None:
     return None
 
 
+def _heading(text: str, spans: list[Span], n: int) -> str:
+    """``text`` with section ``n``'s heading on a line after it, its span added to ``spans``."""
+    h = f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}"
+    spans.append(Span(len(text), len(text) + len(h), f"H{n}"))
+    return text + h + "\n"
+
+
 def markdown_report(split: int, read_late: bool) -> tuple[str, list[Span], dict]:
     """A 2019 report whose table 三 is printed as two Markdown fragments (rows before ``split``,
     then the rest) after the row labels, a page footer ``－ 2 －`` between them, blank cells
     empty.  Spans: the model's reading — ``read_late``: the second fragment read one row late
     (its last two lines both as the last row) and the footer read as a value."""
     text, spans = "2020年某某镇政府信息公开工作年度报告\n", []
-
-    def heading(n: int) -> None:
-        nonlocal text
-        h = f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}"
-        spans.append(Span(len(text), len(text) + len(h), f"H{n}"))
-        text += h + "\n"
-
-    heading(3)
+    text = _heading(text, spans, 3)
     text += "申请人情况\n" + "\n".join(ROWS) + "\n\n"
     for part, rows in enumerate((ROWS[:split], ROWS[split:])):
         if part:
@@ -59,9 +59,9 @@ def markdown_report(split: int, read_late: bool) -> tuple[str, list[Span], dict]
                 text += " |"
             text += "\n"
         text += "\n"
-    heading(4)
+    text = _heading(text, spans, 4)
     text += "无。\n"
-    heading(5)
+    text = _heading(text, spans, 5)
     cells = {f"t3.{r}.{c}": _value(r, c) for r in ROWS for c in COLS}
     return text, spans, cells
 
@@ -135,14 +135,7 @@ def t2_report(cuts: tuple[int, ...], drop_last: bool = False) -> tuple[str, list
     cells wide padded to three.  Spans: a model that lost count — it reads every fragment from the
     first row.  ``drop_last``: the last row is not printed (the lines no longer tile the table)."""
     text, spans = "2020年某某镇政府信息公开工作年度报告\n", []
-
-    def heading(n: int) -> None:
-        nonlocal text
-        h = f"{CHINESE_NUMERALS[n - 1]}、{SECTIONS[n - 1].title}"
-        spans.append(Span(len(text), len(text) + len(h), f"H{n}"))
-        text += h + "\n"
-
-    heading(2)
+    text = _heading(text, spans, 2)
     text += "信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n\n" + "\n".join(r for r, _ in T2) + "\n\n"
     rows = T2[:-1] if drop_last else T2
     cells, value = {}, 0
@@ -161,9 +154,9 @@ def t2_report(cuts: tuple[int, ...], drop_last: bool = False) -> tuple[str, list
                 text += " |"
             text += "\n"
         text += "\n" + ("| - | - |\n| --- | --- |\n| - | - |\n\n" if part == 0 else "")
-    heading(3)
+    text = _heading(text, spans, 3)
     text += "本年度未收到政府信息公开申请。\n"
-    heading(4)
+    text = _heading(text, spans, 4)
     cells = {f"t2.{r}.{c}": cells.get(f"t2.{r}.{c}") for r, cols in T2 for c in cols}
     if cells["t2.procurement.amount"] is not None:
         cells["t2.procurement.amount"] = str(cells["t2.procurement.amount"])  # an amount keeps its text
