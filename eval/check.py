@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data.gold import GoldFormatError, Record, iter_json_files, load_record
-from ..data.rules import Finding, check_across_years, check_narrative, check_record, consistency
+from ..data.rules import (Finding, check_across_years, check_narrative, check_record, check_relations,
+                          consistency)
 
 
 @dataclass
@@ -55,7 +56,7 @@ def check_files(paths: list[str | Path], *, with_text: bool = True) -> list[Repo
         except GoldFormatError as exc:
             results.append(ReportCheck(str(path), error=str(exc)))
             continue
-        findings = check_record(record)
+        findings = check_record(record) + check_relations(record)
         text = source_text(path, record) if with_text else None
         if text is not None:
             findings += check_narrative(record, text)

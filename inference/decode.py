@@ -3,13 +3,13 @@
     ext = decode(text, probs)              # probs: (len(text), len(labels())) float
     ext.record.cells["t3.granted.total"]   # 3, "905万", "/", or None for a blank cell
     ext.details[field]                     # confidence, source span, text, arbitrated …
-    ext.decisions, ext.findings            # arbitration decisions; R1–R4 findings
+    ext.decisions, ext.findings            # arbitration decisions; R1–R4 and F1–F3 findings
 
 Stages, each a plain function: ``argmax_ids`` (the model's first reading) →
 ``template_of`` (printed headers, else the values) → ``align.align`` (optional:
 the value spans re-read in the template's cell order) → the arithmetic-aware
 ``arbitrate.arbitrate`` (optional) → ``build_extraction`` (spans → values →
-Record) → ``arbitrate.fill_missed_cells`` (optional) → ``check`` (R1–R4 findings).
+Record) → ``arbitrate.fill_missed_cells`` (optional) → ``check`` (R1–R4, soft F1–F3 findings).
 
 A value is what the report *prints* (``shared/spec/gold-format.md``); the only
 normalisation is of the characters themselves — full-width forms, OCR confusions
@@ -29,7 +29,7 @@ import numpy as np
 
 from ..data.gold import Record, Value, numeric
 from ..data.labels import OUTSIDE, Span, label2id, labels, span_tags
-from ..data.rules import Finding, check_record
+from ..data.rules import Finding, check_record, check_relations
 from ..data.schema import AMOUNT_FIELDS, TEMPLATE_2019, TEMPLATE_2021, detect_template, get_template
 
 # --------------------------------------------------------------------------- #
@@ -349,8 +349,8 @@ def build_extraction(text: str, probs: np.ndarray, ids: np.ndarray, template: st
 
 
 def check(extraction: Extraction) -> Extraction:
-    """R1–R4 on what was read; findings are reported, values never changed."""
-    extraction.findings = check_record(extraction.record)
+    """R1–R4 (hard) and F1–F3 (soft) on what was read; findings are reported, values never changed."""
+    extraction.findings = check_record(extraction.record) + check_relations(extraction.record)
     return extraction
 
 

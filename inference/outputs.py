@@ -111,7 +111,7 @@ def _show(value: Value) -> str:
 def format_tables(record: Record, findings: list | None = None) -> str:
     """Tables 二, 三 and 四 of a report as aligned plain text (blank cells stay blank);
     with ``findings`` (``rules.Finding`` or their JSON, as in a prediction file's ``findings``),
-    a last line per broken check, or that all hold."""
+    a last line per broken check (the soft ones after), or that all hold."""
     template = get_template(record.template)
     head = f"{record.agency or '(agency unknown)'} {record.year or ''} · template {record.template}".strip()
     out = [head, ""]
@@ -135,6 +135,12 @@ def format_tables(record: Record, findings: list | None = None) -> str:
     rows += [[g.text, *(_show(record.cells.get(f"t4.{g.key}.{c.key}")) for c in cols)] for g in t4.rows]
     out += ["  " + line for line in _grid(rows)]
     if findings is not None:
-        out += ["", "checks R1–R4: all hold" if not findings else f"checks R1–R4: {len(findings)} broken"]
-        out += [f"  {f['message'] if isinstance(f, dict) else f.message}" for f in findings]
+        found = [f if isinstance(f, dict) else f.to_json() for f in findings]
+        hard = [f for f in found if f.get("severity", "hard") == "hard"]
+        soft = [f for f in found if f.get("severity", "hard") != "hard"]
+        out += ["", "checks R1–R4: all hold" if not hard else f"checks R1–R4: {len(hard)} broken"]
+        out += [f"  {f['message']}" for f in hard]
+        if soft:
+            out += [f"soft checks: {len(soft)} broken (what the cells mean; a report may print it so)"]
+            out += [f"  {f['message']}" for f in soft]
     return "\n".join(out) + "\n"

@@ -50,7 +50,8 @@ def reread(probs: np.ndarray, span: Span, readings: dict[str, float]) -> None:
 CELLS = {"t3.new_received.natural_person": 3, "t3.new_received.commercial": 2, "t3.new_received.total": 5,
          "t3.granted.natural_person": 3, "t3.granted.commercial": 2, "t3.granted.total": 5,
          "t3.total.natural_person": 3, "t3.total.commercial": 2, "t3.total.total": 5,
-         "t4.review.upheld": 1, "t4.review.total": 1, "t2.regulations.new_made": 7}
+         "t4.review.upheld": 1, "t4.review.total": 1, "t2.regulations.new_made": 7,
+         "t2.regulations.total_published": 7}
 
 
 def span_of(spans: list[Span], field: str) -> Span:

@@ -128,7 +128,8 @@ def test_spans_of_ids_matches_tags_to_spans_of_names():
 
 
 def test_decode_one_hot_report_round_trips():
-    cells = consistent_2019(**{"t2.procurement.amount": "2192.63万元", "t2.licensing.change": -3,
+    cells = consistent_2019(**{"t2.procurement.projects": 12, "t2.procurement.amount": "2192.63万元",
+                               "t2.licensing.prev_items": 5, "t2.licensing.change": -3,
                                "t3.granted.natural_person": None, "t3.granted.total": None})
     text, spans = render("2019", cells, agency="红椿镇")
     ext = decode(text, one_hot(text, spans))

@@ -176,6 +176,9 @@ def test_format_tables(batch):
     assert "（七）总计" in shown and str(gold["a.txt"][1]["t3.total.total"]) in shown
     ext = extract_file(src / "a.txt", stub).extraction
     assert "checks R1–R4" in format_tables(ext.record, ext.findings)
+    soft = {"rule": "F2", "message": "F2 row procurement: 0 projects but amount 282.1", "severity": "soft"}
+    shown = format_tables(ext.record, [soft])
+    assert "checks R1–R4: all hold" in shown and "soft checks: 1 broken" in shown and soft["message"] in shown
 
 
 def test_predictor_labels_in_another_order_are_reordered(batch):

@@ -4,7 +4,8 @@ from typer.testing import CliRunner
 
 from xxgk.cli import app
 from xxgk.data.gold import GoldFormatError, Record, load_record, record_from_json
-from xxgk.data.rules import check_across_years, check_narrative, check_record, checks_for, consistency
+from xxgk.data.rules import (check_across_years, check_narrative, check_record, check_relations, checks_for,
+                             consistency)
 from xxgk.data.schema import get_template
 
 import pytest
@@ -23,6 +24,24 @@ def test_examples_are_consistent(examples):
         rec = load_record(path)
         assert check_record(rec) == []
         assert consistency(rec).failed == 0 and consistency(rec).applied == 40
+
+
+def test_examples_keep_the_table_two_relations(examples):
+    for path in sorted((examples / "gold").glob("*.json")):
+        assert check_relations(load_record(path)) == []
+
+
+def test_table_two_relations_are_soft_findings_and_change_nothing():
+    rec = blank_record("2021", **{"t2.normative.issued": 5, "t2.normative.in_force": 3,
+                                  "t2.licensing.decisions": -2})
+    before = dict(rec.cells)
+    found = check_relations(rec)
+    assert [(f.rule, f.where, f.severity) for f in found] == [("F1", "row normative", "soft"),
+                                                              ("F3", "cell t2.licensing.decisions", "soft")]
+    assert "cumulative 3 below this year's 5" in found[0].message and rec.cells == before
+    rec19 = blank_record(**{"t2.procurement.projects": 0, "t2.procurement.amount": "282.1万元"})
+    assert [f.rule for f in check_relations(rec19)] == ["F2"]
+    assert check_relations(blank_record(**{"t2.licensing.change": -3})) == []  # 本年增/减 may be negative
 
 
 def test_number_of_checks_per_template():
