@@ -220,14 +220,14 @@ class ArbitrationConfig:
     # Table-二 relations (``relations.py``): a row whose reading breaks F1–F3 (a cumulative count
     # below this year's, procurement projects without an amount, a negative count) may be re-cut
     # and re-placed, the best reading that keeps them taken if it scores at most `relation_cost`
-    # below the model's (nats over the row's characters).  Measured on cached probabilities of
-    # the 112-minute model: ln 1000 took 13 rows of crawler text, ln 10^4, 10^5 and 23 three more
-    # (web pages, space-aligned) and the same: test reports 0-499 404 -> 389 wrong cells, 500-999
-    # 310 -> 300, no report worse (with blanks among run-on values costing, as in ``split``:
-    # 387).  The test reports never break a relation in print, real ones may: the smallest of
-    # these costs that took them all.
+    # below the model's (nats over the row's characters; blanks among run-on values costing, as in
+    # ``split``).  Measured on cached probabilities of the 112-minute model, test reports 0-499 /
+    # 500-999: 404 / 310 -> 387 / 298 wrong cells with ln 100, ln 1000 or ln 10^4 alike (no report
+    # worse); 3.0 (about ln 20) 389 / 300, ln 10 391 / 300 (the three rows that needed most lost
+    # 2.4-4.0 nats).  The test reports never break a relation in print, real ones may: the smallest
+    # round cost that took them all, so a reading the model is sure of stays.
     relations: bool = True
-    relation_cost: float = math.log(10_000)
+    relation_cost: float = math.log(100)
     # Cells one per line (``lines.py``): table-三 values read by how many lines after their row's
     # label they sit, the spacing voted by the model's own values.
     lines: bool = True

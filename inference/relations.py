@@ -15,8 +15,9 @@ as many values as the row has cells, the values taking the row's cells in order.
 scores the model's own log-probability of its labels over the stretch (less
 ``split_blank_cost`` per blank cell where the values run on with nothing between, as
 ``split.py``); the best one that keeps the row's relations is taken if it scores at most
-``relation_cost`` below the model's — soft: a report may break a relation in print, and a confident reading stays.  Each
-change is a recorded ``relation`` decision.  Nothing here knows a report or a layout.
+``relation_cost`` below the model's — soft: a report may break a relation in print, and a
+confident reading stays.  Each change is a recorded ``relation`` decision.  Nothing here
+knows a report or a layout.
 """
 from __future__ import annotations
 
