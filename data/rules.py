@@ -175,14 +175,18 @@ def check_relations(record: Record) -> list[Finding]:
     """F1–F3 (soft): what table 二's cells mean, on one report (`relations_for`)."""
     findings = []
     for r in relations_for(record.template):
-        if not r.holds(record.cells):
-            printed = {f: record.cells.get(f) for f in r.fields}
-            values = [numeric(v) for v in printed.values()]
-            message = {"F1": lambda: f"F1 {r.where}: cumulative {_num(values[0])} below this year's {_num(values[1])}",
-                       "F2": lambda: f"F2 {r.where}: {_num(values[0])} projects but amount {_num(values[1])}",
-                       "F3": lambda: f"F3 {r.where}: negative {_num(values[0])} (only 本年增/减 may be)"}[r.rule]()
-            expected = values[1] if r.rule == "F1" else 0
-            findings.append(Finding(r.rule, r.where, message, printed, _num(expected), _num(values[0]), "soft"))
+        if r.holds(record.cells):
+            continue
+        printed = {f: record.cells.get(f) for f in r.fields}
+        values = [numeric(v) for v in printed.values()]
+        if r.rule == "F1":
+            message, expected = f"cumulative {_num(values[0])} below this year's {_num(values[1])}", values[1]
+        elif r.rule == "F2":
+            message, expected = f"{_num(values[0])} projects but amount {_num(values[1])}", 0
+        else:
+            message, expected = f"negative {_num(values[0])} (only 本年增/减 may be)", 0
+        findings.append(Finding(r.rule, r.where, f"{r.rule} {r.where}: {message}", printed, _num(expected),
+                                _num(values[0]), "soft"))
     return findings
 
 
