@@ -80,11 +80,11 @@ from .decode import (CONFUSABLE, SpanValue, best_candidate, fold_width, label_na
                      value_candidates, value_label_mask)
 from .columns import column_readings
 from .fragments import fragment_readings
-from .relations import relation_readings
 from .joint import joint_columns
 from .lines import line_readings
 from .patterns import pattern_readings
 from .place import row_placements
+from .relations import relation_readings
 from .sequence import sequence_reading
 from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
 from .view import with_digits
@@ -668,10 +668,9 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     if config.joint_columns:
         _record(joint_columns(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.relations:
-        out, found, moved = relation_readings(text, probs, ids, template, config)
-        ids[:] = out
-        changed.update({f: len(decisions) + k for f, k in moved.items()})
-        decisions += found
+        out, found = relation_readings(text, probs, ids, template, config)
+        for decision in found:  # one decision per row changed, all in `out`
+            _record((out, decision), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)
 
 

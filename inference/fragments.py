@@ -60,12 +60,18 @@ class Fragment:
 
 
 @cache
+def table_grid(template: str, table: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A table's rows in order, each with its columns (table 二's rows have two or three, or one)."""
+    return tuple((r.key, tuple(c.key for c in b.columns)) for b in get_template(template).table(table).blocks
+                 for r in b.rows)
+
+
+@cache
 def table_rows(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the table-三 rows in order, its columns) — one column set for every row."""
-    t3 = get_template(template).table("t3")
-    rows = tuple(r.key for b in t3.blocks for r in b.rows)
-    cols = {tuple(c.key for c in b.columns) for b in t3.blocks}
-    return rows, (cols.pop() if len(cols) == 1 else ())
+    grid = table_grid(template, "t3")
+    cols = {c for _, c in grid}
+    return tuple(r for r, _ in grid), (cols.pop() if len(cols) == 1 else ())
 
 
 _AFTER_NUMBER = re.compile(r"\s*(?:万元|元|万)?\s*(?:[(（][^()（）]*[)）])?\s*$")  # 833.58万元, 18（其中修订5件）
@@ -143,13 +149,6 @@ def placements(lengths: list[int], rows: int, limit: int) -> list[tuple[int, ...
             taken += n
         out.append(tuple(first))
     return out
-
-
-@cache
-def table_grid(template: str, table: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A table's rows in order, each with its columns (table 二's rows have two or three, or one)."""
-    return tuple((r.key, tuple(c.key for c in b.columns)) for b in get_template(template).table(table).blocks
-                 for r in b.rows)
 
 
 def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],

@@ -29,20 +29,15 @@ import numpy as np
 from ..data.gold import Value
 from ..data.labels import Span, label2id
 from ..data.rules import relations_for
-from ..data.schema import AMOUNT_FIELDS, get_template
+from ..data.schema import AMOUNT_FIELDS
 from .decode import best_candidate, fold_width, parse_value, spans_of, value_candidates, write_cell
+from .fragments import table_grid
 from .split import MARK_CHARS, run_on, unread_ends
 from .whole import FLOOR
 
 _SIGNS = frozenset("+-−－")
 _UNIT = frozenset("万元")
 MAX_CUTS = 10  # unsure cut points per row at most (2^10 readings before placements)
-
-
-def _rows(template: str) -> list[tuple[str, ...]]:
-    """Table 二's rows, each its fields in column order."""
-    return [tuple(f"t2.{r.key}.{c.key}" for c in b.columns) for b in get_template(template).table("t2").blocks
-            for r in b.rows]
 
 
 def _stretch(text: str, ids: np.ndarray, spans: list[Span], row: tuple[str, ...]) -> tuple[int, int] | None:
@@ -112,17 +107,17 @@ def _score(probs: np.ndarray, a: int, labels: np.ndarray) -> float:
 
 
 def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-                      config: Any) -> tuple[np.ndarray, list[dict[str, Any]], dict[str, int]]:
-    """Table-二 rows whose reading breaks a relation, re-read (module doc): ``(ids, decisions,
-    field -> index of its decision)``; ``ids`` a copy, relabelled where a row changed.
-    ``config``: an ``ArbitrationConfig`` (relation_cost)."""
+                      config: Any) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Table-二 rows whose reading breaks a relation, re-read (module doc): ``(ids, decisions)``,
+    ``ids`` a copy relabelled where a row changed, one decision per row changed (its ``fields``
+    the cells whose value changed).  ``config``: an ``ArbitrationConfig`` (relation_cost)."""
     relations = relations_for(template)
     spans = spans_of(ids)
     conf = probs[np.arange(len(ids)), ids]
     values = {f: best_candidate(c).value for f, c in value_candidates(text, spans, conf).items()}
-    out, decisions, changed = ids.copy(), [], {}
+    out, decisions = ids.copy(), []
     outside = label2id()["O"]
-    for row in _rows(template):
+    for row in (tuple(f"t2.{r}.{c}" for c in cols) for r, cols in table_grid(template, "t2")):
         mine = [r for r in relations if set(r.fields) <= set(row)]
         broken = [r for r in mine if not r.holds(values)]
         if not broken:
@@ -158,11 +153,9 @@ def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
         score, labels, read = best
         before = {f: values.get(f) for f in row}
         out[a:b] = labels
-        for f in row:
-            if read[f] != before[f]:
-                changed[f] = len(decisions)
         decisions.append({
-            "kind": "relation", "changed": True, "span": [a, b], "text": text[a:b], "fields": list(row),
+            "kind": "relation", "changed": True, "span": [a, b], "text": text[a:b],
+            "fields": [f for f in row if read[f] != before[f]],
             "broken": [f"{r.rule} {r.where}" for r in broken], "from": before, "to": read,
             "logp": {"model": round(first, 4), "chosen": round(score, 4)},
             "reason": (f"the model's reading of this table-二 row breaks {', '.join(r.rule for r in broken)} "
@@ -170,7 +163,7 @@ def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
                        f"keeps them scores {score:.2f} against the model's {first:.2f} (log-probability, "
                        f"blanks among run-on values costing; taken down to {config.relation_cost:.2f} below)"),
         })
-    return out, decisions, changed
+    return out, decisions
 
 
 __all__ = ["MAX_CUTS", "relation_readings"]
