@@ -36,7 +36,8 @@ one row says — so each such row is decided on its own row sum (R3) among whole
 cuts, and recorded as a ``split`` decision.  Table 四 is cut as one row (its R4 sums);
 table 二's rows, which have no sums, only where the model's cut reads a count with a
 leading zero or leaves a digit unread (measured: test reports 0–499 99.21 → 99.24 %
-of cells, 500–999 99.32 → 99.35 %).
+of cells, 500–999 99.32 → 99.35 %).  A table-三 row that no cut makes add up (a misprinted row)
+is decided again on the column sums through it (R1, R2), the other rows as read.
 
 Rows whose values are read but whose first reading breaks a check may also give the
 same values, in order, to other cells of the row (``placement`` sites, ``place.py``):
@@ -46,7 +47,9 @@ makes the model miscount, never the printed number.
 Last, a table 三 or 二 printed as Markdown fragments without row labels, whose rows break a
 check or whose lines are as many as the table's rows, may be read line by line from other
 first rows (``fragments.py``): which row a fragment starts at is one decision per
-fragment, recorded as ``fragment_rows``.  And a
+fragment, recorded as ``fragment_rows``.  A table 三 whose rows are each one run of digits may
+be read as its total column alone, applicant columns blank, where that breaks fewer column sums
+(``totals.py``, ``totals_only``: a report that fills only 总计 breaks every row sum).  And a
 table 四 printed one count per line, whose cells the model leaves blank while its numbers
 go unread (a page break inside it), may be read in order (``sequence.py``,
 ``table_sequence``); and table-三 values on lines padded with spaces, by the display
@@ -86,6 +89,7 @@ from .patterns import pattern_readings
 from .place import row_placements
 from .relations import relation_readings
 from .sequence import sequence_reading
+from .totals import totals_reading
 from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
 from .view import with_digits
 
@@ -162,6 +166,9 @@ class ArbitrationConfig:
     # Measured, cached probabilities of the 2 × 128 model, ln 3 and ln 10 alike: test reports 0-499
     # 447 -> 443 wrong cells (208 -> 204 non-zero), 500-999 379 -> 372 (176 -> 168); one row lost.
     split_blank_cost: float = math.log(10)
+    # A table-三 row that no cut makes add up (misprinted, or printed without its applicant columns)
+    # is decided again on the column sums through it (R1, R2), each worth `split_match_gain`.
+    split_column_sums: bool = True
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.
     placement: bool = True
@@ -182,6 +189,11 @@ class ArbitrationConfig:
     # C(slack + fragments, fragments) of them (slack: the rows no line fills; 1 when every row
     # is printed, blank rows as empty lines).  Above this, the model's rows stay.
     fragment_max_readings: int = 2000
+    # Totals only (``totals.py``): a table 三 whose every row is one run of digits may be read as
+    # its total column alone, applicant columns blank, when that breaks fewer column sums (R1, R2).
+    totals: bool = True
+    # Weight of the model's cell probabilities in that reading (its cuts are what is in doubt).
+    totals_weight: float = 0.1
     # Space-aligned columns (``columns.py``): table-三 values on lines padded with spaces may be
     # read by the display column they end at, when the model's columns break a check.
     columns: bool = True
@@ -431,6 +443,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
+    unsettled: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]] = []
     names = label_names()
     vmask = value_label_mask()
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
@@ -469,6 +482,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             for f in row:
                 if best["values"][f] != rows[0]["values"][f]:
                     changed[f] = len(decisions)
+        if sums and row[0].startswith("t3.") and not best["adds_up"]:
+            unsettled.append((site, rows, row, len(decisions)))
         ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
         shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
         if best not in shown:
@@ -479,7 +494,50 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             "reason": (f"run-together row; the model's cut {'adds' if rows[0]['adds_up'] else 'does not add'} up "
                        f"across the row; reading {best['reading']} (log-probability {best['logp']:.2f} against the "
                        f"model's cut{', adds up' if best['adds_up'] else ''}) scores best")})
+    if unsettled and config.split_column_sums:
+        _by_column_sums(text, probs, ids, template, unsettled, decisions, changed, config)
     return sites, decisions, changed
+
+
+def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
+                    unsettled: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
+                    decisions: list[dict[str, Any]], changed: dict[str, int], config: ArbitrationConfig) -> None:
+    """Table-三 rows that no cut makes add up (a row the report misprints, or prints without its
+    applicant columns) re-decided on the column sums through them (R1, R2), the other rows as read:
+    each sum that holds adds `split_match_gain` to a reading's score, as its row sum would.  Rows in
+    text order, twice over (a row decided changes the sums of the next); the decisions and ``ids``
+    are updated in place."""
+    columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
+    for _ in range(2):
+        conf = probs[np.arange(len(ids)), ids]
+        values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+        moved = False
+        for site, rows, row, k in unsettled:
+            through = [c for c in columns if set(c.fields) & set(row)]
+            held = [sum(c.holds({**values, **r["values"]}) for c in through) for r in rows]
+            score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
+            best = max(range(len(rows)), key=lambda j: (score[j], -j))
+            decision = decisions[k]
+            if best == decision["chosen"]["reading"]:
+                continue
+            moved = True
+            ids[site.a:site.b] = site.readings[best].labels
+            values.update(rows[best]["values"])
+            for f in row:
+                if rows[best]["values"][f] != rows[0]["values"][f]:
+                    changed[f] = k
+                else:
+                    changed.pop(f, None)
+            if rows[best] not in decision["alternatives"]:
+                decision["alternatives"].append(rows[best])
+            decision.update({
+                "chosen": {"reading": best, "values": rows[best]["values"]}, "changed": best != 0,
+                "column_sums": {"held": held[best], "of": len(through)},
+                "reason": (f"run-together row that no cut makes add up; reading {best} keeps {held[best]} of the "
+                           f"{len(through)} column sums through it (R1, R2) with the other rows as read, and "
+                           f"scores best with them")})
+        if not moved:
+            break
 
 
 def placement_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
@@ -655,6 +713,8 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     if config.fragments:
         for table in ("t2", "t3"):
             _record(fragment_readings(text, probs, ids, template, checks, config, table), ids, decisions, changed)
+    if config.totals:
+        _record(totals_reading(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.columns:
         _record(column_readings(text, probs, ids, template, checks, config), ids, decisions, changed)
     if config.sequence:

@@ -1,0 +1,104 @@
+"""Table 三 rows no cut makes add up: read by the column sums through them — a row misprinted, or a
+table that prints only its total column (``totals.py``)."""
+from __future__ import annotations
+
+import json
+
+from xxgk.data.labels import Span
+from xxgk.data.schema import get_template
+from xxgk.inference.arbitrate import ArbitrationConfig
+from xxgk.inference.decode import decode
+
+from .conftest import one_hot
+from .test_decode import L, consistent_2019, render, span_of
+
+T3 = get_template("2021").table("t3")
+COLS = [c.key for c in T3.blocks[0].columns]
+
+
+def crawler_table(printed: dict[str, dict[str, int]], cut: dict[str, int]) -> tuple[str, object]:
+    """A 2021 table 三 on one line: each row's label, then its ``printed`` cells run together
+    (blanks printed as nothing; a row not given prints a total of 0); the model reads the labels,
+    and cuts each row of ``cut`` after that many digits (p 0.6), the first part read as natural
+    persons."""
+    text, spans = "2021年某某镇政府信息公开工作年度报告 三、收到和处理政府信息公开申请情况 ", []
+    for row in T3.rows:
+        spans.append(Span(len(text), len(text) + len(row.text), f"R:t3.{row.key}"))
+        text += row.text
+        for col, v in printed.get(row.key, {"total": 0}).items():
+            spans.append(Span(len(text), len(text) + len(str(v)), f"V:t3.{row.key}.{col}"))
+            text += str(v)
+    text += " 四、政府信息公开行政复议、行政诉讼情况 无。"
+    probs = one_hot(text, spans)
+    for row, k in cut.items():
+        s = next(s for s in spans if s.tag == f"V:t3.{row}.total")
+        probs[s.start] = 1e-6
+        probs[s.start, L[f"B-V:t3.{row}.natural_person"]] = 0.6
+        probs[s.start, L[f"B-V:t3.{row}.total"]] = 0.4 - 1e-6 * len(L)
+        probs[s.start + k] = 1e-6
+        probs[s.start + k, L[f"B-V:t3.{row}.total"]] = 0.6
+        probs[s.start + k, L[f"I-V:t3.{row}.total"]] = 0.4 - 1e-6 * len(L)
+    return text, probs
+
+
+TOTALS = {"new_received": 62, "carried_over": 5, "granted": 56, "partial": 4, "not_processed.complaint": 2,
+          "other.misc": 5, "total": 67}
+
+
+def test_a_table_printing_only_its_totals_is_read_as_its_total_column():
+    """``一、本年新收…数量62`` read as 6 | 2 (natural persons, total), ``56`` and ``67`` alike: every
+    row breaks R3 however it is read; the column sums of the totals hold only read whole."""
+    text, probs = crawler_table({r: {"total": v} for r, v in TOTALS.items()}, {"new_received": 1, "granted": 1, "total": 1})
+    off = decode(text, probs, config=ArbitrationConfig(totals=False))
+    assert [off.record.cells[f"t3.{r}.total"] for r in ("new_received", "granted", "total")] == [2, 6, 7]
+    ext = decode(text, probs)
+    assert {f: v for f, v in ext.record.cells.items() if f.startswith("t3.") and v} == \
+        {f"t3.{r}.total": v for r, v in TOTALS.items()}
+    (d,) = [d for d in ext.decisions if d["kind"] == "totals_only"]
+    assert d["rows"] == ["new_received", "granted", "total"] and d["checks_broken"]["chosen"] == 0
+    assert "t3.new_received.natural_person" in d["fields"] and ext.details["t3.new_received.total"]["arbitrated"]
+    json.dumps(ext.decisions)
+
+
+def test_a_table_whose_rows_add_up_is_not_read_as_totals_only():
+    """Rows that print natural persons and the total run together (``1818``), read right: the
+    totals-only reading (1818 in the total) would hold the column sums too, but breaks more than
+    the model's reading, which holds every sum."""
+    rows = {r: {"natural_person": 18, "total": 18} for r in ("new_received", "granted", "total")}
+    text, probs = crawler_table(rows, {})
+    ext = decode(text, probs)
+    assert {f: v for f, v in ext.record.cells.items() if f.startswith("t3.") and v} == \
+        {f"t3.{r}.{c}": 18 for r in rows for c in ("natural_person", "total")}
+    assert not [d for d in ext.decisions if d["kind"] == "totals_only"]
+
+
+def test_a_misprinted_row_run_together_is_cut_by_the_column_sums_through_it():
+    """``28531338``: the granted row prints 28, 5, 3, 1, 3 and a total of 38 (a misprint: they make
+    40), social organisations blank; the total row below carries the same numbers, so every
+    column sum through the row holds.  The model leans to the right cells but cuts the digits
+    wrong (28531 | 3 | 38); no cut adds up across the row, the column sums choose."""
+    row = {"natural_person": 28, "commercial": 5, "research": 3, "social_org": None, "legal_service": 1,
+           "other_org": 3, "total": 38}
+    values = {f"t3.{r}.{c}": v for r in ("granted", "total", "new_received") for c, v in row.items()}
+    cells = consistent_2019(**values)
+    fields = [f"t3.granted.{c}" for c in COLS]
+    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    probs = one_hot(text, spans)
+    first = span_of(spans, fields[0]).start
+    digits = "28531338"
+    gold = ["natural_person"] * 2 + ["commercial", "research", "legal_service", "other_org"] + ["total"] * 2
+    wrong_starts = {0, 5, 6}  # the model's cut: 28531 | 3 | 38
+    for k, col in enumerate(gold):
+        probs[first + k] = 1e-7
+        start = 0.7 if k in wrong_starts else 0.3
+        for c in COLS:
+            share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
+            probs[first + k, L[f"B-V:t3.granted.{c}"]] = start * share
+            probs[first + k, L[f"I-V:t3.granted.{c}"]] = (1 - start) * share
+    off = decode(text, probs, config=ArbitrationConfig(split_column_sums=False))
+    assert off.record.cells["t3.granted.natural_person"] != 28
+    ext = decode(text, probs)
+    assert {c: ext.record.cells[f"t3.granted.{c}"] for c in COLS} == row
+    (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["span"][0] == first]
+    assert d["column_sums"]["held"] == d["column_sums"]["of"] and "column sums" in d["reason"]
+    assert digits == text[first:first + len(digits)]
