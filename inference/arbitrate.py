@@ -482,7 +482,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             for f in row:
                 if best["values"][f] != rows[0]["values"][f]:
                     changed[f] = len(decisions)
-        if sums and row[0].startswith("t3.") and not best["adds_up"]:
+        if sums and row[0].startswith("t3.") and not best["adds_up"] and not any(c.isspace() for c in text[a:b]):
             unsettled.append((site, rows, row, len(decisions)))
         ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
         shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
@@ -502,19 +502,21 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
 def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                     unsettled: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
                     decisions: list[dict[str, Any]], changed: dict[str, int], config: ArbitrationConfig) -> None:
-    """Table-三 rows that no cut makes add up (a row the report misprints, or prints without its
-    applicant columns) re-decided on the column sums through them (R1, R2), the other rows as read:
-    each sum that holds adds `split_match_gain` to a reading's score, as its row sum would.  Rows in
-    text order, twice over (a row decided changes the sums of the next); the decisions and ``ids``
-    are updated in place."""
+    """Table-三 rows run together (nothing between their digits) that no cut makes add up (a row the
+    report misprints) re-decided on the column sums through them (R1, R2), the other rows as read:
+    each sum that holds through a cell the reading fills adds `split_match_gain` to its score, as
+    its row sum would (a blank cell confirms nothing: a column nothing is printed in holds whatever
+    the row reads).  Rows in text order, twice over (a row decided changes the sums of the next);
+    the decisions and ``ids`` are updated in place."""
     columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
     for _ in range(2):
         conf = probs[np.arange(len(ids)), ids]
         values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
         moved = False
         for site, rows, row, k in unsettled:
-            through = [c for c in columns if set(c.fields) & set(row)]
-            held = [sum(c.holds({**values, **r["values"]}) for c in through) for r in rows]
+            through = [(c, set(c.fields) & set(row)) for c in columns if set(c.fields) & set(row)]
+            filled = [[c for c, cells in through if any(r["values"][f] is not None for f in cells)] for r in rows]
+            held = [sum(c.holds({**values, **r["values"]}) for c in cs) for r, cs in zip(rows, filled)]
             score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
             best = max(range(len(rows)), key=lambda j: (score[j], -j))
             decision = decisions[k]
@@ -532,10 +534,10 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
                 decision["alternatives"].append(rows[best])
             decision.update({
                 "chosen": {"reading": best, "values": rows[best]["values"]}, "changed": best != 0,
-                "column_sums": {"held": held[best], "of": len(through)},
+                "column_sums": {"held": held[best], "of": len(filled[best])},
                 "reason": (f"run-together row that no cut makes add up; reading {best} keeps {held[best]} of the "
-                           f"{len(through)} column sums through it (R1, R2) with the other rows as read, and "
-                           f"scores best with them")})
+                           f"{len(filled[best])} column sums through the cells it fills (R1, R2), the other rows "
+                           f"as read, and scores best with them")})
         if not moved:
             break
 

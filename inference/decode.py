@@ -163,6 +163,44 @@ def argmax_ids(probs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     return ids
 
 
+# a blank or zero printed as a mark: one cell each, never cut, worth 0 in a sum (no minus-like
+# dash: ``-1`` is a count of 本年增/减)
+MARK_CHARS = frozenset("/／—无")
+
+
+def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``probs`` less the row- and column-label mass of every label span the model read on digits
+    and marks only (not a list number, ``6.``): a number (or a ``/`` for nothing) is never a row or column label, however
+    close to one it is printed (crawler text: ``本年增/减处理决定数量行政处罚//90``, the first ``/``
+    read as more of the header 本年增/减).  The same array when there is none, else a copy."""
+    out = probs
+    for s in spans_of(ids):
+        piece = fold_width(text[s.start:s.end]).strip()
+        if s.kind in ("R", "C") and piece and all(c.isdigit() or (c in MARK_CHARS and c != "无") for c in piece) \
+                and not LIST_NUMERAL.match(text, _digits_end(text, s.end)):  # ``6.属于…``: the label's number
+            if out is probs:
+                out = np.array(probs, copy=True)
+            rows = out[s.start:s.end]
+            rows[:, _label_mass_columns()] = 0.0
+            rows[:, 0] += 1e-6  # a row with no other mass reads O
+            rows /= rows.sum(axis=1, keepdims=True)
+    return out
+
+
+def _digits_end(text: str, i: int) -> int:
+    while i < len(text) and fold_width(text[i]).isdigit():
+        i += 1
+    return i
+
+
+LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
+
+
+@cache
+def _label_mass_columns() -> np.ndarray:
+    return np.array([j for j, name in enumerate(label_names()) if name[2:4] in ("R:", "C:")])
+
+
 def spans_of(ids: np.ndarray | list[int], offset: int = 0) -> list[Span]:
     """Lenient BIO → spans (a stray I- starts a span); ``offset`` shifts them (for a slice).
     The same spans as `tags_to_spans` of the label names, computed on the ids with numpy: label
@@ -390,6 +428,9 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     probs = check_probs(text, probs)
     live = live_rows(probs)  # folding and decimal points below move mass only within these rows
     ids = argmax_ids(probs, live)
+    unlabelled = numbers_not_labels(text, probs, ids)
+    if unlabelled is not probs:
+        probs, ids = unlabelled, argmax_ids(unlabelled, live)
     template = template or template_of(text, probs, ids)
     changed: dict[str, int] = {}
     decisions: list[dict] = []
@@ -452,7 +493,7 @@ class NoTemplateError(ValueError):
     """Neither template's headers nor any value were found in the text."""
 
 
-__all__ = ["Extraction", "NoTemplateError", "SpanValue", "argmax_ids", "best_candidate", "build_extraction",
-           "check", "check_probs", "choose_template", "decode", "fold_width", "label_names", "live_rows",
-           "parse_amount", "parse_count", "parse_value", "parse_year", "span_value", "spans_of", "template_of",
-           "value_candidates", "value_label_mask", "OUTSIDE"]
+__all__ = ["Extraction", "LIST_NUMERAL", "MARK_CHARS", "NoTemplateError", "OUTSIDE", "SpanValue", "argmax_ids",
+           "best_candidate", "build_extraction", "check", "check_probs", "choose_template", "decode", "fold_width",
+           "label_names", "live_rows", "numbers_not_labels", "parse_amount", "parse_count", "parse_value",
+           "parse_year", "span_value", "spans_of", "template_of", "value_candidates", "value_label_mask"]

@@ -30,9 +30,9 @@ from ..data.gold import Value
 from ..data.labels import Span, label2id
 from ..data.rules import relations_for
 from ..data.schema import AMOUNT_FIELDS
-from .decode import best_candidate, fold_width, parse_value, spans_of, value_candidates, write_cell
+from .decode import MARK_CHARS, best_candidate, fold_width, parse_value, spans_of, value_candidates, write_cell
 from .fragments import table_grid
-from .split import MARK_CHARS, run_on, unread_ends
+from .split import run_on, unread_ends
 from .whole import FLOOR
 
 _SIGNS = frozenset("+-−－")

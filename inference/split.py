@@ -45,7 +45,6 @@ and records the decision.  Nothing here knows a layout or a report.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -57,7 +56,7 @@ from ..data.labels import label2id
 from ..data.rules import Check, checks_for
 from ..data.schema import get_template
 from .align import _value_label_ids
-from .decode import fold_width, label_names, spans_of, value_columns, write_cell
+from .decode import LIST_NUMERAL, MARK_CHARS, fold_width, label_names, spans_of, value_columns, write_cell
 
 
 @dataclass(frozen=True)
@@ -101,9 +100,6 @@ def _is_digit(ch: str) -> bool:
     return fold_width(ch).isdigit()
 
 
-# a blank or zero printed as a mark: one cell each, never cut, worth 0 in a sum (no minus-like
-# dash: ``-1`` is a count of 本年增/减)
-MARK_CHARS = frozenset("/／—无")
 
 
 def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
@@ -133,13 +129,12 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
     return out
 
 
-_LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
 
 
 def numeral_end(text: str, a: int, b: int) -> int:
     """Where the row's values end when its last digit numbers the next row's label (``…0012 、申请人``:
     the 2 is the label's, ``2、``): ``b - 1`` then, else ``b``."""
-    if b - a > 1 and _is_digit(text[b - 1]) and _is_digit(text[b - 2]) and _LIST_NUMERAL.match(text, b):
+    if b - a > 1 and _is_digit(text[b - 1]) and _is_digit(text[b - 2]) and LIST_NUMERAL.match(text, b):
         return b - 1
     return b
 
@@ -253,6 +248,8 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
         summing = [r for r in scored if n > 1 and _adds_up(digits, sorted([*fixed, *r[1]]), sums, len(row))][:keep]
         for logp, cut in scored[:keep] + summing:
             parts = _parts(sorted([*fixed, *cut]), printed)
+            if not parts:  # nothing printed to read
+                continue
             cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
             _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)], logp + column_weight * col_logp)
     return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
@@ -405,6 +402,6 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["MARK_CHARS", "RowCut", "assign_columns", "cut_points", "first_logp", "group_readings",
+__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings",
            "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts", "row_regions",
            "run_on", "sum_groups"]

@@ -778,3 +778,18 @@ def test_a_list_number_glued_after_a_row_is_the_next_labels():
     assert numeral_end(text, 0, 8) == 7
     assert numeral_end("0001253.5万元", 0, 7) == 7  # a decimal point, not a list number
     assert numeral_end("2、申请人", 0, 1) == 1  # a lone digit stays: it may be the row's only value
+
+
+def test_a_mark_read_as_more_of_a_header_is_a_cell():
+    """Crawler text ``本年增/减处理决定数量行政处罚//90``: the first ``/`` (a blank 上一年项目数量) read as
+    more of the header 本年增/减 leaves three cells for ``/90`` and 90 is cut into 9 | 0.  A label
+    read on digits and marks only is no label: both marks are cells, 90 stays whole."""
+    row = ("t2.penalty.prev_items", "t2.penalty.change", "t2.penalty.decisions")
+    cells = consistent_2019(**dict(zip(row, ("/", "/", 90))))
+    text, spans = render("2019", cells, joined={row[:2], row[1:]})
+    probs = one_hot(text, spans)
+    first = span_of(spans, row[0]).start
+    unsure(probs, first, "I-C:t2.change", f"B-V:{row[0]}", 0.8)
+    unsure(probs, first + 2, f"B-V:{row[0]}", f"B-V:{row[2]}", 0.6)  # the 9: a value starts, which cell?
+    unsure(probs, first + 3, f"B-V:{row[2]}", f"I-V:{row[2]}", 0.9)  # the 0: the model cuts 90
+    assert [decode(text, probs).record.cells[f] for f in row] == ["/", "/", 90]
