@@ -36,8 +36,9 @@ one row says — so each such row is decided on its own row sum (R3) among whole
 cuts, and recorded as a ``split`` decision.  Table 四 is cut as one row (its R4 sums);
 table 二's rows, which have no sums, only where the model's cut reads a count with a
 leading zero or leaves a digit unread (measured: test reports 0–499 99.21 → 99.24 %
-of cells, 500–999 99.32 → 99.35 %).  A table-三 row that no cut makes add up (a misprinted row)
-is decided again on the column sums through it (R1, R2), the other rows as read.
+of cells, 500–999 99.32 → 99.35 %).  A table-三 row run together is then decided again on the
+column sums through the cells it fills (R1, R2), the other rows as read, among the cuts that add
+up as well as its own: a row that adds up two ways, or none (a misprint).
 
 Rows whose values are read but whose first reading breaks a check may also give the
 same values, in order, to other cells of the row (``placement`` sites, ``place.py``):
@@ -166,10 +167,12 @@ class ArbitrationConfig:
     # Measured, cached probabilities of the 2 × 128 model, ln 3 and ln 10 alike: test reports 0-499
     # 447 -> 443 wrong cells (208 -> 204 non-zero), 500-999 379 -> 372 (176 -> 168); one row lost.
     split_blank_cost: float = math.log(10)
-    # A table-三 row run together that no cut makes add up (misprinted) is decided again on the
-    # column sums through the cells it fills (R1, R2), each worth `split_match_gain`.  Measured on
-    # cached probabilities of the shipped model: test reports 500-999 278 -> 269 wrong cells (one
-    # report), 0-499 unchanged; over every row, not only those, one report of each half got worse.
+    # A table-三 row run together (no two numbers printed apart) is decided again on the column
+    # sums through the cells it fills (R1, R2), each worth `split_match_gain`, among the cuts that
+    # add up across the row as well as the one chosen.  Measured on cached probabilities of the
+    # shipped model, test reports 0-499 / 500-999: 373 / 262 -> 370 / 258 wrong cells (after the
+    # rows no cut makes add up: 377 / 278 -> 377 / 269), no report worse; counting a blank cell's
+    # sums too, or letting a row that adds up take a cut that does not, made reports worse.
     split_column_sums: bool = True
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.
@@ -438,6 +441,9 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     return all(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
 
 
+_DIGITS_APART = re.compile(r"\d\s+\d")  # two numbers printed apart: the row is not run together
+
+
 def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                config: ArbitrationConfig) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
     """Run-together rows (table 二, 三, 四) the model is unsure how to cut (``split.py``), each decided on
@@ -447,7 +453,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
-    unsettled: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]] = []
+    run_together: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]] = []
     names = label_names()
     vmask = value_label_mask()
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
@@ -486,8 +492,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             for f in row:
                 if best["values"][f] != rows[0]["values"][f]:
                     changed[f] = len(decisions)
-        if sums and row[0].startswith("t3.") and not best["adds_up"] and not any(c.isspace() for c in text[a:b]):
-            unsettled.append((site, rows, row, len(decisions)))
+        if sums and row[0].startswith("t3.") and not _DIGITS_APART.search(fold_width(text[a:b])):
+            run_together.append((site, rows, row, len(decisions)))
         ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
         shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
         if best not in shown:
@@ -498,32 +504,34 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             "reason": (f"run-together row; the model's cut {'adds' if rows[0]['adds_up'] else 'does not add'} up "
                        f"across the row; reading {best['reading']} (log-probability {best['logp']:.2f} against the "
                        f"model's cut{', adds up' if best['adds_up'] else ''}) scores best")})
-    if unsettled and config.split_column_sums:
-        _by_column_sums(text, probs, ids, template, unsettled, decisions, changed, config)
+    if run_together and config.split_column_sums:
+        _by_column_sums(text, probs, ids, template, run_together, decisions, changed, config)
     return sites, decisions, changed
 
 
 def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-                    unsettled: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
+                    rows_read: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
                     decisions: list[dict[str, Any]], changed: dict[str, int], config: ArbitrationConfig) -> None:
-    """Table-三 rows run together (nothing between their digits) that no cut makes add up (a row the
-    report misprints) re-decided on the column sums through them (R1, R2), the other rows as read:
-    each sum that holds through a cell the reading fills adds `split_match_gain` to its score, as
-    its row sum would (a blank cell confirms nothing: a column nothing is printed in holds whatever
-    the row reads).  Rows in text order, twice over (a row decided changes the sums of the next);
-    the decisions and ``ids`` are updated in place."""
+    """Table-三 rows run together re-decided on the column sums through them (R1, R2), the other rows
+    as read: each sum that holds through a cell the reading fills adds `split_match_gain` to its
+    score, as its row sum would (a blank cell confirms nothing: a column nothing is printed in
+    holds whatever the row reads), among the readings that add up across the row at least as often
+    as the one chosen (a row cut two ways that both add up; a misprinted row no cut makes add up).
+    Rows in text order, twice over (a row decided changes the sums of the next); the decisions and
+    ``ids`` are updated in place."""
     columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
     for _ in range(2):
         conf = probs[np.arange(len(ids)), ids]
         values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
         moved = False
-        for site, rows, row, k in unsettled:
+        for site, rows, row, k in rows_read:
             through = [(c, set(c.fields) & set(row)) for c in columns if set(c.fields) & set(row)]
             filled = [[c for c, cells in through if any(r["values"][f] is not None for f in cells)] for r in rows]
             held = [sum(c.holds({**values, **r["values"]}) for c in cs) for r, cs in zip(rows, filled)]
             score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
-            best = max(range(len(rows)), key=lambda j: (score[j], -j))
             decision = decisions[k]
+            least = rows[decision["chosen"]["reading"]]["adds_up"]  # a row that adds up keeps adding up
+            best = max((j for j, r in enumerate(rows) if r["adds_up"] >= least), key=lambda j: (score[j], -j))
             if best == decision["chosen"]["reading"]:
                 continue
             moved = True
@@ -539,7 +547,7 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
             decision.update({
                 "chosen": {"reading": best, "values": rows[best]["values"]}, "changed": best != 0,
                 "column_sums": {"held": held[best], "of": len(filled[best])},
-                "reason": (f"run-together row that no cut makes add up; reading {best} keeps {held[best]} of the "
+                "reason": (f"run-together row; reading {best} keeps {held[best]} of the "
                            f"{len(filled[best])} column sums through the cells it fills (R1, R2), the other rows "
                            f"as read, and scores best with them")})
         if not moved:

@@ -1,5 +1,5 @@
-"""Table 三 rows no cut makes add up: read by the column sums through them — a row misprinted, or a
-table that prints only its total column (``totals.py``)."""
+"""Table 三 rows run together, read by the column sums through them: a row that adds up two ways, a
+row misprinted, a table that prints only its total column (``totals.py``)."""
 from __future__ import annotations
 
 import json
@@ -70,6 +70,41 @@ def test_a_table_whose_rows_add_up_is_not_read_as_totals_only():
     assert {f: v for f, v in ext.record.cells.items() if f.startswith("t3.") and v} == \
         {f"t3.{r}.{c}": 18 for r in rows for c in ("natural_person", "total")}
     assert not [d for d in ext.decisions if d["kind"] == "totals_only"]
+
+
+def _run_together(row: str, values: dict[str, int | None], gold: list[str], wrong_starts: set[int]):
+    """A 2019 report whose ``row`` prints ``values`` run together, the granted, total and new rows
+    carrying the same numbers (every column sum holds); the model leans to each digit's right
+    cell (``gold``, per digit) but starts values at ``wrong_starts`` (p 0.7, elsewhere 0.3)."""
+    cells = consistent_2019(**{f"t3.{r}.{c}": v for r in ("granted", "total", "new_received")
+                               for c, v in values.items()})
+    fields = [f"t3.{row}.{c}" for c in COLS]
+    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    probs = one_hot(text, spans)
+    first = span_of(spans, fields[0]).start
+    for k, col in enumerate(gold):
+        probs[first + k] = 1e-7
+        start = 0.7 if k in wrong_starts else 0.3
+        for c in COLS:
+            share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
+            probs[first + k, L[f"B-V:t3.{row}.{c}"]] = start * share
+            probs[first + k, L[f"I-V:t3.{row}.{c}"]] = (1 - start) * share
+    return text, probs, first
+
+
+def test_a_row_that_adds_up_two_ways_is_cut_by_the_column_sums_through_it():
+    """``（七）总计68422112``: 68 + 42 + 2 = 112, and 6 + 84 + 22 = 112 too.  The model cuts
+    6 | 84 | 2 | 2112; of the cuts that add up it prefers 6 | 84 | 22, the column sums (the results
+    and new applications carry 68, 42, 2) choose 68 | 42 | 2."""
+    values = dict.fromkeys(COLS) | {"natural_person": 68, "commercial": 42, "research": 2, "total": 112}
+    gold = ["natural_person"] * 2 + ["commercial"] * 2 + ["research"] + ["total"] * 3
+    text, probs, first = _run_together("total", values, gold, {0, 1, 3, 4})  # 6 | 84 | 2 | 2112
+    off = decode(text, probs, config=ArbitrationConfig(split_column_sums=False))
+    assert [off.record.cells[f"t3.total.{c}"] for c in ("natural_person", "commercial", "research")] == [6, 84, 22]
+    ext = decode(text, probs)
+    assert {c: ext.record.cells[f"t3.total.{c}"] for c in COLS} == values
+    (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["span"][0] == first]
+    assert d["column_sums"]["held"] == d["column_sums"]["of"] > 0
 
 
 def test_a_misprinted_row_run_together_is_cut_by_the_column_sums_through_it():
