@@ -9,7 +9,9 @@ columns together, which no one-row decision sees.
 Each table-三 row read in cell order with fewer values than cells may give its values,
 in the same order, to other cells of the row (its total stays the total).  A steepest
 descent — each step the one row move that makes the checks' differences (Σ |left − right|
-over R1–R3) smallest, only while they shrink, at most `MAX_MOVES` — finds a reading near
+over R1–R3) smallest, or when none shrinks them the best two rows moved at once (a value
+leaving a column another row's value enters), only while they shrink, at most `MAX_MOVES`
+steps — finds a reading near
 the model's that the sums hold for, which is taken when
 
     weight × Σ_values (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
@@ -33,6 +35,7 @@ from .fragments import table_rows
 from .whole import Key, Moves, cell_logp
 
 MAX_MOVES = 12  # row moves at most; none that makes the differences smaller ends the search
+PAIR_MOVES = True  # two rows moved at once when no one row's move shrinks the differences
 
 
 def _movable(spans: list[Span], rows: tuple[str, ...], cols: tuple[str, ...]
@@ -107,20 +110,33 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         return delta
 
     order = sorted(movable, key=lambda r: movable[r][0][0])
-    for _ in range(MAX_MOVES):  # steepest descent: the one row move that shrinks the differences most
+    for _ in range(MAX_MOVES):  # steepest descent: the one row move that shrinks the differences most …
         now = np.abs(diff).sum()
-        best = None
-        for row in order:
-            for option in options[row]:
-                if option != place[row]:
-                    trial = np.abs(diff + row_delta(row, place[row], option)).sum()
-                    if trial < now - 1e-9 and (best is None or trial < best[0] - 1e-9):
-                        best = (trial, row, option)
-        if best is None:
+        steps = [(row, option) for row in order for option in options[row] if option != place[row]]
+        if not steps or now < 1e-9:
             break
-        _, row, option = best
-        diff += row_delta(row, place[row], option)
-        place[row] = option
+        deltas = np.array([row_delta(row, place[row], option) for row, option in steps])
+        single = np.abs(diff + deltas).sum(axis=1)
+        k = int(single.argmin())
+        if single[k] < now - 1e-9:
+            chosen = [steps[k]]
+        elif PAIR_MOVES:  # … or two rows at once: a value moved out of a column another row's value moves into
+            rows_of = np.array([order.index(row) for row, _ in steps])
+            best = (now - 1e-9, -1, -1)
+            for i in range(len(steps)):  # one step at a time against all: memory of one row of pairs
+                pair = np.abs(diff + deltas[i] + deltas).sum(axis=1)
+                pair[rows_of == rows_of[i]] = np.inf
+                j = int(pair.argmin())
+                if pair[j] < best[0]:
+                    best = (pair[j], i, j)
+            if best[1] < 0:
+                break
+            chosen = [steps[best[1]], steps[best[2]]]
+        else:
+            break
+        for row, option in chosen:
+            diff += row_delta(row, place[row], option)
+            place[row] = option
 
     assign = {k: f"t3.{r}.{cols[j]}" for r, ks in movable.items() for k, j in zip(ks, place[r])}
     if assign == moves.current:
