@@ -45,6 +45,7 @@ and records the decision.  Nothing here knows a layout or a report.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -183,10 +184,16 @@ def printed_chars(text: str, a: int, b: int) -> np.ndarray:
     return np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool)
 
 
+_LAYOUT_GAP = re.compile(r"[\t\n\r]|\s{3}")  # a tab, a line break, a padded column: a printed gap
+
+
 def run_on(text: str, a: int, b: int, values: int) -> bool:
-    """Values of a row that run on with nothing between (two or more, no white space in
-    ``[a, b)``): there a blank cell leaves no trace."""
-    return values > 1 and not any(c.isspace() for c in text[a:b])
+    """Values of a row that run on (two or more, nothing between them but a space or two — crawler
+    text pads a few at random —, no tab, line break or padded gap in ``[a, b)``): there a blank cell
+    leaves no trace.  Measured against no white space at all, cached probabilities of the shipped
+    model, test reports 0-499 / 500-999: 364 / 258 -> 360 / 256 wrong cells, no report worse; any
+    white space but tabs and line breaks read a space-aligned row worse."""
+    return values > 1 and not _LAYOUT_GAP.search(text, a, b)
 
 
 def read_logp(probs: np.ndarray, a: int, b: int, printed: np.ndarray, read: np.ndarray) -> float:

@@ -793,3 +793,21 @@ def test_a_mark_read_as_more_of_a_header_is_a_cell():
     unsure(probs, first + 2, f"B-V:{row[0]}", f"B-V:{row[2]}", 0.6)  # the 9: a value starts, which cell?
     unsure(probs, first + 3, f"B-V:{row[2]}", f"I-V:{row[2]}", 0.9)  # the 0: the model cuts 90
     assert [decode(text, probs).record.cells[f] for f in row] == ["/", "/", 90]
+
+
+def test_a_table_two_row_padded_by_a_space_still_runs_on():
+    """``规范性文件5 25`` (crawler text, a space padded in at random): 5, 2 and 5 — or 5, blank and 25.
+    Forms print 0 or a mark for nothing; with no tab, line break or padded gap between its values
+    the row runs on, a blank cell leaves no trace, and leaving one costs as in ``split``."""
+    fields = ["t2.normative.new_made", "t2.normative.new_published", "t2.normative.total_published"]
+    cells = consistent_2019(**dict(zip(fields, (5, 2, 5))))
+    text, spans = render("2019", cells, joined={tuple(fields[1:])})
+    first = span_of(spans, fields[0]).start
+    assert text[first:first + 4] == "5\t25"
+    text = text[:first + 1] + " " + text[first + 2:]  # the gap of a crawler line, not a layout's tab
+    probs = one_hot(text, spans)
+    unsure(probs, first + 2, f"B-V:{fields[2]}", f"B-V:{fields[1]}", 0.6)  # the 2: total_published starts?
+    unsure(probs, first + 3, f"I-V:{fields[2]}", f"B-V:{fields[2]}", 0.6)  # the 5: it goes on?
+    assert [decode(text, probs).record.cells[f] for f in fields] == [5, 2, 5]
+    tabbed = text[:first + 1] + "\t" + text[first + 2:]  # a layout's gap: a blank would have left a trace
+    assert [decode(tabbed, probs).record.cells[f] for f in fields] == [5, None, 25]
