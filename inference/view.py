@@ -103,18 +103,22 @@ def page_number_lines(text: str) -> list[tuple[int, int]]:
 def bare_page_numbers(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each line that is only a number (``8``) followed by a line of words that
     follows two such lines or more, their numbers increasing: the page numbers and running head of
-    a PDF's pages (a lone bare number may be a cell; under the same title every page, it is not)."""
+    a PDF's pages (a lone bare number may be a cell; under the same title every page, it is not).
+    Likewise the lines of a number right before a form feed (``3\n\f``), two or more, increasing."""
     by_head: dict[str, list[tuple[tuple[int, int], int]]] = {}
     for m in _BARE_NUMBER.finditer(text):
         head = _HEAD.match(text, m.end())
         if m.end() > m.start() and head and sum(is_cjk(c) for c in head.group(1)) >= _HEAD_MIN_CJK:
             by_head.setdefault(head.group(1), []).append((m.span(), _int(m["n"])))
+    # a converter that marks page breaks with a form feed prints the page number as the line before it
+    by_head["\f"] = [(m.span(), _int(m["n"])) for m in _BARE_NUMBER.finditer(text)
+                      if m.end() > m.start() and text.startswith("\f", m.end()) and "\f" not in m.group(0)]
     out = []
     for lines in by_head.values():
         numbers = [n for _, n in lines]
         if len(lines) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:])):
             out += [span for span, _ in lines]
-    return out
+    return sorted(out)
 
 
 def running_heads(text: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:

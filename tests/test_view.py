@@ -77,6 +77,18 @@ def test_bare_page_numbers_under_a_running_head_are_not_shown():
     assert model_view("1\n8\n予以公开\n2\n9\n予以公开\n3")[0] == "1\n8\n予以公开\n2\n9\n予以公开\n3"  # short words
 
 
+def test_bare_page_numbers_before_form_feeds_are_not_shown():
+    """PDF text with a form feed at each page break and the page number on the line before it, among
+    cells one per line (``\n3\n\f3``: page 3, then a cell 3): two or more, numbered upwards, are the
+    page numbers; a number before a single form feed may be a cell."""
+    text = "0\n\n3\n\f3\n\n4\n\n4\n\f\n0\n5"
+    view, where = model_view(text)
+    assert view == "0\n\f3\n\n4\n\f\n0\n5"  # with the empty line before each (see page_number_lines)
+    assert view == "".join(text[i] for i in where)
+    assert model_view("0\n3\n\f3\n1")[0] == "0\n3\n\f3\n1"  # once
+    assert model_view("0\n4\n\f3\n3\n\f0")[0] == "0\n4\n\f3\n3\n\f0"  # not upwards
+
+
 def test_an_indent_every_line_has_is_not_shown():
     """A Word export that starts every line with a tab: the tab rows' cells (``\t0``) then start
     with two, and the model missed most of them (the five dev reports so printed: 74.7 % of cells;
