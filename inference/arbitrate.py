@@ -92,7 +92,7 @@ from .relations import relation_readings
 from .sequence import sequence_reading
 from .totals import totals_reading
 from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
-from .view import with_digits
+from .view import page_number_lines, running_heads, with_digits
 
 
 @dataclass(frozen=True)
@@ -457,7 +457,11 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     names = label_names()
     vmask = value_label_mask()
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
-    for a, b, row, read in row_regions(digits, ids, template):
+    seen = np.ones(len(text), dtype=bool)  # not the page numbers and running heads the model view leaves out
+    pages = page_number_lines(text)
+    for a, b in pages + running_heads(text, pages):
+        seen[a:b] = False
+    for a, b, row, read in row_regions(digits, ids, template, seen):
         sums = row_checks(template, row)
         if _settled(digits, probs, ids, a, b, row, sums, vmask):
             continue

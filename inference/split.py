@@ -103,10 +103,11 @@ def _is_digit(ch: str) -> bool:
 
 
 
-def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
+def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | None = None
+                ) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
     """``(a, b, row fields, fields read)`` for each table-三 row (and table 四) whose value spans
     are adjacent in the text, on digits, marks and blanks only (no marks in table 四), widened over
-    unread digits and marks at its ends."""
+    unread digits and marks at its ends (``seen``: see `unread_ends`)."""
     rows = _rows(template)
     spans = [s for s in spans_of(ids) if s.kind == "V"]
     out = []
@@ -119,7 +120,7 @@ def row_regions(text: str, ids: np.ndarray, template: str) -> list[tuple[int, in
             j += 1
         if row is not None:
             a, b = spans[k].start, spans[j - 1].end
-            a, b = unread_ends(text, ids, a, b)
+            a, b = unread_ends(text, ids, a, b, seen)
             between = text[a:b]
             marks = any(c in MARK_CHARS for c in between)
             # no other value between: spans are consecutive; marks only where no group sums read blanks
@@ -140,13 +141,15 @@ def numeral_end(text: str, a: int, b: int) -> int:
     return b
 
 
-def unread_ends(text: str, ids: np.ndarray, a: int, b: int) -> tuple[int, int]:
+def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | None = None) -> tuple[int, int]:
     """``[a, b)`` widened over the unread digits (and blanks) right before and after it: the
     alignment drops a digit it cannot put in the row's cell order (the ``2`` of ``12`` read as
     two values, a second total), but the row's numbers are all the digits between its label and
-    the next one."""
+    the next one.  ``seen`` (bool per character): what the model was shown — not over a page
+    number or a running head the model view left out (``…241\n\n9\n2020年…报告``)."""
     o = label2id()["O"]
-    free = lambda i: ids[i] == o and (_is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace())  # noqa: E731
+    free = lambda i: ids[i] == o and (seen is None or seen[i]) and (  # noqa: E731
+        _is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace())
     while a > 0 and free(a - 1):
         a -= 1
     while b < len(text) and free(b):

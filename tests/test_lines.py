@@ -9,6 +9,7 @@ from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import decode
 
 from .conftest import one_hot
+from .test_decode import L
 
 BLOCK = get_template("2019").table("t3").blocks[0]
 ROWS = [r for r in BLOCK.rows][:5]
@@ -106,3 +107,27 @@ def test_a_count_the_model_left_unread_on_a_cells_line_is_read_as_that_cell():
     assert ext.details[f"t3.{row}.social_org"]["span"] == [skipped, skipped + 1]
     (decision,) = [d for d in ext.decisions if d["kind"] == "line_columns"]
     assert decision["fields"] == [f"t3.{row}.social_org"]
+
+
+def test_two_cells_printed_as_one_before_a_page_break_are_cut():
+    """``本机关不掌握…`` one cell per line, two cells merged on one line (``2018`` for 20 and 18), then
+    the page's number and the running head: the row's stretch ends at its last value, not over the
+    page number and the year of the title the model view left out, and the cut that adds up wins."""
+    head = "2020年某某厅政府信息公开工作年度报告"
+    row = "t3.unavailable.not_held"
+    values = [("natural_person", "163"), ("commercial", "31"), ("research", "3"), ("social_org", "6"),
+              ("legal_service", "2018"), ("total", "241")]
+    text = f"{head}\n第一页的话。\n\n8\n{head}\n三、收到和处理政府信息公开申请情况\n1.本机关不掌握相关政府信息\n"
+    spans = [Span(text.index("1.本机关"), text.index("1.本机关") + 13, f"R:{row}")]
+    for col, v in values:
+        text += "\n"
+        spans.append(Span(len(text), len(text) + len(v), f"V:{row}.{col}"))
+        text += v + "\n"
+    text += f"\n\n9\n{head}\n2.没有现成信息需要另行制作\n\n0\n\n四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    probs = one_hot(text, spans)
+    seven = text.index("2018") + 2  # the 1 of 18: the model doubts a value starts there
+    probs[seven] = 1e-6
+    probs[seven, L[f"B-V:{row}.other_org"]] = 0.3
+    probs[seven, L[f"I-V:{row}.legal_service"]] = 0.7 - 1e-6 * len(L)
+    ext = decode(text, probs)
+    assert (ext.record.cells[f"{row}.legal_service"], ext.record.cells[f"{row}.other_org"]) == (20, 18)
