@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.labels import label2id
+from ..data.labels import OUTSIDE, label2id
 from ..data.schema import SIGNED_FIELDS, cross_template_targets, get_template
 from .decode import (best_candidate, fold_width, label_names, live_rows, span_value, spans_of, value_candidates,
                      value_columns, write_cell)
@@ -396,22 +396,29 @@ _SIGNS = frozenset("-－−+＋")
 def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """At every digit right after a sign (``-``, ``+``) read as the start of a signed (本年增/减)
     value, the model's mass on value labels moved to "that value goes on": a lone sign is no
-    count, it is the sign of the number printed right after it.  Rows still sum to 1."""
+    count, it is the sign of the number printed right after it.  And a sign the model read as
+    nothing right before a signed value it reads as going on (``－1``: O, then I-) starts that
+    value: its outside mass moves to the value's start.  Rows still sum to 1."""
     names, index = label_names(), label2id()
-    at: list[tuple[int, int]] = []
+    at: list[tuple[int, int, np.ndarray]] = []
+    _, _, mask = _value_label_ids()
+    outside = np.zeros(len(names), dtype=bool)
+    outside[index[OUTSIDE]] = True
     for i in np.flatnonzero(ids).tolist():  # labelled characters only: ~1 in 10
         name = names[ids[i]]
         if text[i] in _SIGNS and i + 1 < len(text) and fold_width(text[i + 1]).isdigit() \
                 and name.startswith("B-V:") and name[4:] in SIGNED_FIELDS:
-            at.append((i + 1, index["I-V:" + name[4:]]))
+            at.append((i + 1, index["I-V:" + name[4:]], mask))
+        elif name.startswith("I-V:") and name[4:] in SIGNED_FIELDS and i > 0 and text[i - 1] in _SIGNS \
+                and ids[i - 1] == index[OUTSIDE] and fold_width(text[i]).isdigit():
+            at.append((i - 1, index["B-V:" + name[4:]], outside))
     if not at:
         return probs
-    _, _, mask = _value_label_ids()
     out = np.array(probs, copy=True)
-    for j, keep in at:
-        mass = out[j, mask].sum()
-        out[j, mask] = 0
-        out[j, keep] = mass
+    for j, keep, moved in at:
+        mass = out[j, moved].sum()
+        out[j, moved] = 0
+        out[j, keep] += mass
     return out
 
 
@@ -419,11 +426,11 @@ def sign_decisions(text: str, before: np.ndarray, after: np.ndarray) -> list[dic
     """One ``sign`` decision per value span `lone_signs` joined to its sign."""
     out = []
     for span in spans_of(after):
-        if span.kind == "V" and any(before[i] != after[i] for i in range(span.start + 1, span.end)):
+        if span.kind == "V" and any(before[i] != after[i] for i in range(span.start, span.end)):
             out.append({"kind": "sign", "changed": True, "span": [span.start, span.end],
                         "text": text[span.start:span.end], "fields": [span.tag[2:]],
-                        "reason": "the model read a sign as a value of its own before a number; "
-                                  "it is that number's sign"})
+                        "reason": "the model read a sign as a value of its own, or as nothing, right before "
+                                  "a number of 本年增/减; it is that number's sign"})
     return out
 
 

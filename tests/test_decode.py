@@ -811,3 +811,19 @@ def test_a_table_two_row_padded_by_a_space_still_runs_on():
     assert [decode(text, probs).record.cells[f] for f in fields] == [5, 2, 5]
     tabbed = text[:first + 1] + "\t" + text[first + 2:]  # a layout's gap: a blank would have left a trace
     assert [decode(tabbed, probs).record.cells[f] for f in fields] == [5, None, 25]
+
+
+def test_a_sign_read_as_nothing_before_a_change_starts_it():
+    """Markdown ``| 无 | －1 |``: the model reads the ``－`` as nothing and the 1 as going on (I-) in
+    本年增/减 — a value that goes on from a sign starts at the sign: −1, a ``sign`` decision."""
+    row = ("t2.fees.prev_items", "t2.fees.change")
+    cells = consistent_2019(**dict(zip(row, ("无", "－1"))))
+    text, spans = render("2019", cells)
+    change = span_of(spans, row[1])
+    probs = one_hot(text, spans)
+    unsure(probs, change.start, "O", f"B-V:{row[1]}", 0.9)
+    assert decode(text, probs, arbitrate=False).record.cells[row[1]] == 1
+    ext = decode(text, probs)
+    assert [ext.record.cells[f] for f in row] == ["无", -1]
+    (decision,) = [d for d in ext.decisions if d["kind"] == "sign"]
+    assert decision["fields"] == [row[1]] and decision["text"] == "－1"
