@@ -76,6 +76,8 @@ _BARE_NUMBER = re.compile(rf"^{_SPACE}(?P<n>{_N}){_SPACE}$\n?", re.MULTILINE)  #
 # (not a Markdown pipe itself)
 _LONE = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([" + re.escape("".join(
     c for c in CONFUSABLE if c != "|")) + r"])[ \u3000\xa0]*(?=\t|\||[ \u3000\xa0]{2}|$)")
+_LONE_OR_BAR = re.compile(r"(?:(?<=\t)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([" + re.escape("".join(CONFUSABLE)) +
+                          r"])[ \u3000\xa0]*(?=\t|[ \u3000\xa0]{2}|$)")  # the same, a pipe too (the line's only one)
 # a line that is a Markdown table row: starts and ends with a pipe (``|2`` is OCR's 12)
 _PIPE_ROW = re.compile(r"^(?=[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$)", re.MULTILINE)
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
@@ -142,7 +144,8 @@ def thousands_commas(text: str, shown: str | None = None) -> list[int]:
 def ocr_digits(text: str) -> list[tuple[int, str]]:
     """``(offset, digit)`` for each OCR confusion (``O`` ``l`` ``|`` ``S`` …) in a run of digits:
     a run of digits and confusions holding a digit, with no Latin letter on either side (a pipe
-    not in a Markdown row) — or alone in a cell of a line holding two numbers or more (``0  D  0``)."""
+    not in a Markdown row) — or alone in a cell of a line holding two numbers or more (``0  D  0``;
+    ``0  |  0`` on a line with no other pipe)."""
     out = []
     pipes = {m.start() for m in _PIPE_ROW.finditer(text)}  # Markdown rows: ``|0|1|`` is cells, not 1011
     for m in _DIGIT_RUN.finditer(text):
@@ -153,7 +156,8 @@ def ocr_digits(text: str) -> list[tuple[int, str]]:
                     if c in CONFUSABLE and not (row and c == "|")]
     for line in re.finditer(r"[^\n]+", text):  # a look-alike alone in a cell of a row of numbers: ``0  D  0``
         if len(re.findall(r"[0-9０-９]+", line.group())) >= 2:
-            out += [(line.start() + m.start(1), CONFUSABLE[m.group(1)]) for m in _LONE.finditer(line.group())]
+            lone = _LONE_OR_BAR if line.group().count("|") == 1 else _LONE  # ``0  |  0``: one pipe, no table's
+            out += [(line.start() + m.start(1), CONFUSABLE[m.group(1)]) for m in lone.finditer(line.group())]
     return sorted(out)
 
 

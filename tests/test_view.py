@@ -132,6 +132,9 @@ def test_ocr_confusions_inside_numbers_are_shown_as_digits():
     assert model_view("0     1         D         0")[0] == "0     1         0         0"  # space-aligned
     # a Markdown row's pipes are cell borders, not 1s; a pipe glued to a number elsewhere is a 1
     assert model_view("|0|0|1|\n| 0 | O | 2 |\n|2\n")[0] == "|0|0|1|\n| 0 | 0 | 2 |\n12\n"
+    # a pipe alone in a cell of a row of numbers with no other pipe on its line is OCR's 1
+    assert model_view("0    0    |    0\n0\t|\t1\n")[0] == "0    0    1    0\n0\t1\t1\n"
+    assert model_view("0 |  | 0 | 1\n")[0] == "0 |  | 0 | 1\n"  # a table's pipes
 
 
 def test_a_count_unit_in_a_cell_is_not_shown_and_prose_keeps_its_units():
