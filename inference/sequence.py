@@ -111,10 +111,54 @@ def sequence_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: st
     return Moves.write(ids, assign), decision
 
 
+def grid_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                 config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Table 四 as one Markdown row of its fifteen cells (``| 7 |  | 1 | 1 | 9 |  | …``): a blank
+    cell printed as an empty cell, every cell's place is its column.  Where the model's values sit
+    on such a row but in other cells than their places, one number to a cell, the reading by place
+    is taken when it breaks no more R4 sums and scores better (as `sequence_reading`):
+    ``(ids, decision)`` — relabelled ids (a copy), or the same ids and None."""
+    cells = tuple(get_template(template).table("t4").fields)
+    all_spans = spans_of(ids)
+    t4 = [s for s in all_spans if s.kind == "V" and s.tag[2:] in cells]
+    if not t4:
+        return ids, None
+    a, b = line_bounds(text, t4[0].start)
+    line = text[a:b].strip()
+    if t4[-1].end > b or not (line.startswith("|") and line.endswith("|")):
+        return ids, None
+    bars = [i for i in range(a, b) if text[i] == "|"]
+    boxes = list(zip(bars, bars[1:]))
+    if len(boxes) != len(cells):
+        return ids, None
+    place: dict[Key, str | None] = {}
+    for (lo, hi), field in zip(boxes, cells):
+        inside = [s for s in t4 if lo < s.start and s.end <= hi]
+        if len(inside) > 1 or (not inside and any(c.isdigit() for c in text[lo + 1:hi])):
+            return ids, None  # a cell read as two values, or a number left unread: not this stage's
+        place.update({(s.start, s.end): field for s in inside})
+    current = {(s.start, s.end): s.tag[2:] for s in t4}
+    if place == current or set(place) != set(current):
+        return ids, None
+    r4 = [c for c in checks if c.rule == "R4"]
+    moves = Moves(text, probs, ids, all_spans, current, cells, r4)
+    before, after = moves.broken(current), moves.broken(place)
+    changed = [k for k in place if place[k] != current[k]]
+    evidence = moves.gain(place, [[k] for k in changed])
+    score = config.sequence_weight * evidence - config.violation_cost * (after - before)
+    if after > before or score <= 0:
+        return ids, None
+    return Moves.write(ids, place), {
+        "kind": "table_grid", "changed": True, "span": [a, b], "fields": moves.moved(place),
+        "checks_broken": {"model": before, "chosen": after}, "score": round(float(score), 4),
+        "reason": (f"table 四 printed as one row of {len(cells)} cells, blank cells empty: each value read in the "
+                   f"cell of its place; R4 sums broken {before} -> {after}")}
+
+
 def _holds(text: str, spans: list[Span], conf: np.ndarray, checks: list[Check]) -> bool:
     """Whether the values of ``spans`` keep every one of ``checks``."""
     values = {f: best_candidate(c).value for f, c in value_candidates(text, spans, conf).items()}
     return all(c.holds(values) for c in checks)
 
 
-__all__ = ["sequence_reading"]
+__all__ = ["grid_reading", "sequence_reading"]

@@ -105,3 +105,26 @@ def test_a_page_footer_read_as_a_count_is_dropped(line):
     assert {f: ext.record.cells[f] for f in CELLS} == VALUES and ext.findings == []
     (decision,) = [d for d in ext.decisions if d["kind"] == "table_sequence"]
     assert decision["dropped"] == ["12"]
+
+
+def test_a_markdown_row_of_fifteen_cells_is_read_by_place():
+    """``| 7 |  | 1 | 1 | 9 |  | …`` (review: 7 upheld, none corrected, 1 other, 1 pending, 9 in
+    all; the other groups blank): the model counts values, not cells — it reads 7, 1, 1, 9 as
+    upheld, pending, the total and the next group's upheld.  Each cell's place is its column."""
+    printed = ["7", "", "1", "1", "9"] + [""] * 10
+    read_as = [CELLS[0], CELLS[3], CELLS[4], CELLS[5]]  # the model's cells for 7, 1, 1, 9
+    text = "2020年某某镇政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n\n| 行政复议 |" + " |" * 14 + "\n| "
+    spans, k = [], 0
+    for v in printed:
+        if v:
+            spans.append(Span(len(text), len(text) + 1, f"V:{read_as[k]}"))
+            k += 1
+        text += (v or " ") + " | "
+    text = text.rstrip() + "\n\n五、存在的主要问题及改进情况\n无。\n"
+    probs = one_hot(text, spans, p=0.6)
+    off = decode(text, probs, config=ArbitrationConfig(sequence=False))
+    assert [off.record.cells[f] for f in CELLS[:6]] == [7, None, None, 1, 1, 9]
+    ext = decode(text, probs)
+    assert [ext.record.cells[f] for f in CELLS[:6]] == [7, None, 1, 1, 9, None]
+    (d,) = [d for d in ext.decisions if d["kind"] == "table_grid"]
+    assert d["checks_broken"]["chosen"] == 0 < d["checks_broken"]["model"]
