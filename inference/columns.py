@@ -33,6 +33,7 @@ import numpy as np
 
 from ..data.labels import Span
 from ..data.rules import Check
+from ..data.schema import get_template
 from .decode import spans_of
 from .fragments import table_rows
 from .whole import Key, Moves
@@ -147,4 +148,63 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     return Moves.write(ids, assign), decision
 
 
-__all__ = ["column_readings", "display_width", "printed_columns"]
+def table4_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
+                   config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Table 四 on one space-aligned line under its fifteen column headers (PDF text with its layout,
+    a blank cell just more spaces): each value's cell is the header it ends under — the fifteen
+    ``C:t4.<column>`` headers the model read between the table's heading and the line, in text
+    order (the review group's five, then the two litigation groups'), a value under the one its
+    display end falls in or nearest to.  Scored as `column_readings` (a value under another
+    header than its cell's costs ``columns_header_cost``): ``(ids, decision)`` or ``(ids, None)``."""
+    fields = tuple(get_template(template).table("t4").fields)
+    spans = spans_of(ids)
+    t4 = [s for s in spans if s.kind == "V" and s.tag[2:] in fields]
+    if len(t4) < 2:
+        return ids, None
+    start = text.rfind("\n", 0, t4[0].start) + 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    if t4[-1].end > end or "\t" in line or "   " not in line.strip():
+        return ids, None
+    top = max([s.end for s in spans if s.tag == "H4" and s.end <= start], default=0)
+    heads: list[list] = []  # [start, end] of each header; one split by a stray space is one
+    for h in (s for s in spans if s.tag.startswith("C:t4.") and top <= s.start and s.end <= start):
+        if heads and h.tag == heads[-1][2] and not text[heads[-1][1]:h.start].strip(" \u3000\xa0"):
+            heads[-1][1] = h.end
+        else:
+            heads.append([h.start, h.end, h.tag])
+    if len(heads) != len(fields):
+        return ids, None
+    extent = []
+    for a, b, _ in heads:
+        left = text.rfind("\n", 0, a) + 1
+        extent.append((display_width(text[left:a]), display_width(text[left:b])))
+
+    def under(k: Key) -> str:
+        e = display_width(text[start:k[1]])
+        lo_hi = [0 if lo < e <= hi else min(abs(e - lo), abs(e - hi)) for lo, hi in extent]
+        return fields[int(np.argmin(lo_hi))]
+
+    current = {(s.start, s.end): s.tag[2:] for s in t4}
+    place = {k: under(k) for k in current}
+    if place == current or len(set(place.values())) < len(place):
+        return ids, None
+    r4 = [c for c in checks if c.rule == "R4"]
+    moves = Moves(text, probs, ids, spans, current, fields, r4)
+    before, after = moves.broken(current), moves.broken(place)
+    astray = sum(place[k] != f for k, f in current.items())
+    score = (config.columns_weight * moves.gain(place, [list(current)]) - config.violation_cost * (after - before)
+             + config.columns_header_cost * astray)
+    if score <= 0:
+        return ids, None
+    return Moves.write(ids, place), {
+        "kind": "aligned_columns", "changed": True, "fields": moves.moved(place),
+        "span": [t4[0].start, t4[-1].end], "checks_broken": {"model": before, "chosen": after},
+        "score": round(float(score), 4),
+        "reason": (f"table 四 printed with spaces under its {len(fields)} column headers: {astray} value(s) read as "
+                   f"another column than the header they end under; read by place they break {after} sum(s), "
+                   f"as the model read them {before}")}
+
+
+__all__ = ["column_readings", "display_width", "printed_columns", "table4_columns"]

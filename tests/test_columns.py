@@ -114,3 +114,49 @@ def test_numbers_one_per_indented_line_have_no_columns():
     ext = decode(text, one_hot(text, spans))
     assert {f: ext.record.cells[f] for f in gold} == gold
     assert not [d for d in ext.decisions if d["kind"] == "aligned_columns"]
+
+
+T4_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def test_table_four_under_its_headers_is_read_by_place():
+    """Table 四 as ``pdftotext -layout`` prints it: three header lines, then one line of numbers,
+    each under the header it ends beneath, a blank cell just more spaces (review: 2 upheld, 4
+    other, 6 in all; direct suits: 3 upheld, 1 corrected, 4 in all).  The model counts values, not
+    columns: 2 4 6 as upheld, corrected, other.  Each number's header says its cell; R4 holds."""
+    fields = get_template("2019").table("t4").fields
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    pad = "   "
+    text, spans = "2020年某某局政府信息公开工作年度报告\n", []
+    h = "四、政府信息公开行政复议、行政诉讼情况"
+    spans.append(Span(len(text), len(text) + len(h), "H4"))
+    text += h + "\n行政复议" + " " * 40 + "行政诉讼\n"
+    ends = []
+    for n, line in enumerate((heads, heads + heads)):
+        start = len(text)
+        text += " " * (ends[-1] + len(pad)) if n else ""  # the litigation headers under 行政诉讼
+        for k, w in enumerate(line):
+            if k:
+                text += pad
+            spans.append(Span(len(text), len(text) + len(w), f"C:t4.{T4_COLS[k % 5]}"))
+            text += w
+            ends.append(display_width(text[start:]))
+        text += "\n"
+    values = {0: 2, 2: 4, 4: 6, 5: 3, 6: 1, 9: 4}  # field index -> count
+    line_start, row = len(text), ""
+    read_as = iter(fields)
+    for k in sorted(values):
+        v = str(values[k])
+        row += " " * (ends[k] - display_width(row) - len(v))
+        a = line_start + len(row)
+        spans.append(Span(a, a + len(v), f"V:{next(read_as)}"))
+        row += v
+    text += row + "\n五、存在的主要问题及改进情况\n无。\n"
+    probs = one_hot(text, spans, p=0.6)
+    off = decode(text, probs, config=ArbitrationConfig(columns=False))
+    assert off.record.cells[fields[1]] == 4  # the model: 4 as corrected
+    ext = decode(text, probs)
+    assert {f: v for f, v in ext.record.cells.items() if f.startswith("t4.") and v is not None} == \
+        {fields[k]: v for k, v in values.items()}
+    (d,) = [d for d in ext.decisions if d["kind"] == "aligned_columns"]
+    assert d["checks_broken"]["chosen"] == 0
