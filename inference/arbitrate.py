@@ -54,8 +54,9 @@ be read as its total column alone, applicant columns blank, where that breaks fe
 table 四 printed one count per line, whose cells the model leaves blank while its numbers
 go unread (a page break inside it), may be read in order (``sequence.py``,
 ``table_sequence``), and one printed as a Markdown row of its fifteen cells by each cell's place
-(``table_grid``), or on one space-aligned line by the header each value ends under; and table-三 values on lines padded with spaces, by the display
-column they end at under the column headers (``columns.py``, ``aligned_columns``); and
+(``table_grid``), or on one space-aligned line by the header each value ends under
+(``columns.py``); and table-三 values on lines padded with spaces, by the display column they
+end at under the column headers (``columns.py``, ``aligned_columns``); and
 table-三 rows run together on one line, blanks printed as nothing, by the columns most
 rows with as many values take (``patterns.py``, ``column_pattern``); and table-三 values
 printed one cell per line, by their line after their row's label (``lines.py``,
@@ -91,8 +92,8 @@ from .patterns import pattern_readings
 from .place import row_placements
 from .relations import relation_readings
 from .sequence import grid_reading, sequence_reading
-from .totals import totals_reading
 from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
+from .totals import totals_reading
 from .view import page_number_lines, running_heads, with_digits
 
 
@@ -170,7 +171,7 @@ class ArbitrationConfig:
     split_blank_cost: float = math.log(10)
     # A table-三 row run together (no two numbers printed apart) is decided again on the column
     # sums through the cells it fills (R1, R2), each worth `split_match_gain`, among the cuts that
-    # add up across the row as well as the one chosen.  Measured on cached probabilities of the
+    # add up across the row at least as often as the one chosen.  Measured on cached probabilities of the
     # shipped model, test reports 0-499 / 500-999: 373 / 262 -> 370 / 258 wrong cells (after the
     # rows no cut makes add up: 377 / 278 -> 377 / 269), no report worse; counting a blank cell's
     # sums too, or letting a row that adds up take a cut that does not, made reports worse.

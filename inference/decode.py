@@ -168,11 +168,21 @@ def argmax_ids(probs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
 MARK_CHARS = frozenset("/／—无")
 
 
+def _digits_end(text: str, i: int) -> int:
+    while i < len(text) and fold_width(text[i]).isdigit():
+        i += 1
+    return i
+
+
+LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
+
+
 def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """``probs`` less the row- and column-label mass of every label span the model read on digits
-    and marks only (not a list number, ``6.``): a number (or a ``/`` for nothing) is never a row or column label, however
-    close to one it is printed (crawler text: ``本年增/减处理决定数量行政处罚//90``, the first ``/``
-    read as more of the header 本年增/减).  The same array when there is none, else a copy."""
+    and marks only (not a list number, ``6.``): a number (or a ``/`` for nothing) is never a row
+    or column label, however close to one it is printed (crawler text: ``本年增/减处理决定数量行政处罚//90``,
+    the first ``/`` read as more of the header 本年增/减).  The same array when there is none, else
+    a copy."""
     out = probs
     for s in spans_of(ids):
         piece = fold_width(text[s.start:s.end]).strip()
@@ -185,15 +195,6 @@ def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndar
             rows[:, 0] += 1e-6  # a row with no other mass reads O
             rows /= rows.sum(axis=1, keepdims=True)
     return out
-
-
-def _digits_end(text: str, i: int) -> int:
-    while i < len(text) and fold_width(text[i]).isdigit():
-        i += 1
-    return i
-
-
-LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
 
 
 @cache

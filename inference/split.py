@@ -101,8 +101,6 @@ def _is_digit(ch: str) -> bool:
     return fold_width(ch).isdigit()
 
 
-
-
 def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | None = None
                 ) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
     """``(a, b, row fields, fields read)`` for each table-三 row (and table 四) whose value spans
@@ -129,8 +127,6 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
     return out
-
-
 
 
 def numeral_end(text: str, a: int, b: int) -> int:

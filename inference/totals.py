@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..data.gold import numeric
+from ..data.gold import Value, numeric
 from ..data.labels import Span
 from ..data.rules import Check
-from .decode import best_candidate, fold_width, span_value, spans_of, write_cell
+from .decode import best_candidate, fold_width, spans_of, value_candidates, write_cell
 from .fragments import table_rows
 from .whole import cell_logp
 
@@ -48,9 +48,14 @@ def _runs(text: str, spans: list[Span], rows: tuple[str, ...]) -> dict[str, tupl
         return None
     out: dict[str, tuple[int, int]] = {}
     for k, (_, end, row) in enumerate(labels):
-        stop = labels[k + 1][0] if k + 1 < len(labels) else end + len(text[end:]) - len(text[end:].lstrip())
-        while k + 1 == len(labels) and stop < len(text) and fold_width(text[stop]).isdigit():
-            stop += 1  # the last row: its number ends where the digits do
+        if k + 1 < len(labels):
+            stop = labels[k + 1][0]
+        else:  # the last row: its number ends where the digits after its label do
+            stop = end
+            while stop < len(text) and text[stop].isspace():
+                stop += 1
+            while stop < len(text) and fold_width(text[stop]).isdigit():
+                stop += 1
         a, b = end, stop
         while a < b and text[a].isspace():
             a += 1
@@ -66,6 +71,11 @@ def _runs(text: str, spans: list[Span], rows: tuple[str, ...]) -> dict[str, tupl
     if not out or not all(inside(s) for s in spans if s.kind == "V" and s.tag.startswith("V:t3.")):
         return None
     return out
+
+
+def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
+    conf = probs[np.arange(len(ids)), ids]
+    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
 
 
 def totals_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
@@ -87,16 +97,7 @@ def totals_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     out = ids.copy()
     for row, (a, b) in moved.items():
         write_cell(out, a, b, f"t3.{row}.{TOTAL}")
-    values = {}
-    for reading in (ids, out):
-        conf = probs[np.arange(len(reading)), reading]
-        cands: dict[str, list] = {}
-        for s in spans_of(reading):
-            sv = span_value(text, s, conf) if s.kind == "V" else None
-            if sv is not None:
-                cands.setdefault(sv.field, []).append(sv)
-        values[reading is out] = {f: best_candidate(c).value for f, c in cands.items()}
-    first, chosen = values[False], values[True]
+    first, chosen = _values(text, probs, ids), _values(text, probs, out)
     sums = [c for c in checks if c.rule in ("R1", "R2")]
     if not all(c.holds(chosen) and numeric(chosen.get(c.lhs[0])) for c in sums if c.lhs[0].endswith(f".{TOTAL}")):
         return ids, None
