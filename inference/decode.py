@@ -168,13 +168,15 @@ def argmax_ids(probs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
 MARK_CHARS = frozenset("/／—无")
 
 
-def _digits_end(text: str, i: int) -> int:
+LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
+
+
+def list_number_before(text: str, i: int) -> bool:
+    """Whether the digits from ``i`` on end a list number (``3.``, ``33.`` an OCR'd one): ``i`` is
+    right after a digit that numbers a label, not a value."""
     while i < len(text) and fold_width(text[i]).isdigit():
         i += 1
-    return i
-
-
-LIST_NUMERAL = re.compile(r"[ \u3000\xa0]*[、.．](?![0-9０-９])")  # after a list number: 2、 3. (not 3.5)
+    return bool(LIST_NUMERAL.match(text, i))
 
 
 def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -187,18 +189,19 @@ def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndar
     for s in spans_of(ids):
         piece = fold_width(text[s.start:s.end]).strip()
         if s.kind in ("R", "C") and piece and all(c.isdigit() or (c in MARK_CHARS and c != "无") for c in piece) \
-                and not LIST_NUMERAL.match(text, _digits_end(text, s.end)):  # ``6.属于…``: the label's number
+                and not list_number_before(text, s.end):  # ``6.属于…``: the label's number
             if out is probs:
                 out = np.array(probs, copy=True)
             rows = out[s.start:s.end]
-            rows[:, _label_mass_columns()] = 0.0
+            rows[:, label_ids()] = 0.0
             rows[:, 0] += 1e-6  # a row with no other mass reads O
             rows /= rows.sum(axis=1, keepdims=True)
     return out
 
 
 @cache
-def _label_mass_columns() -> np.ndarray:
+def label_ids() -> np.ndarray:
+    """The ids of the row- and column-label labels (B-/I- of ``R:…`` and ``C:…``)."""
     return np.array([j for j, name in enumerate(label_names()) if name[2:4] in ("R:", "C:")])
 
 
@@ -496,5 +499,6 @@ class NoTemplateError(ValueError):
 
 __all__ = ["Extraction", "LIST_NUMERAL", "MARK_CHARS", "NoTemplateError", "OUTSIDE", "SpanValue", "argmax_ids",
            "best_candidate", "build_extraction", "check", "check_probs", "choose_template", "decode", "fold_width",
-           "label_names", "live_rows", "numbers_not_labels", "parse_amount", "parse_count", "parse_value",
-           "parse_year", "span_value", "spans_of", "template_of", "value_candidates", "value_label_mask"]
+           "label_ids", "label_names", "list_number_before", "live_rows", "numbers_not_labels", "parse_amount",
+           "parse_count", "parse_value", "parse_year", "span_value", "spans_of", "template_of", "value_candidates",
+           "value_label_mask"]

@@ -35,7 +35,6 @@ from .fragments import table_rows
 from .whole import Key, Moves, cell_logp
 
 MAX_MOVES = 12  # row moves at most; none that makes the differences smaller ends the search
-PAIR_MOVES = True  # two rows moved at once when no one row's move shrinks the differences
 
 
 def _movable(spans: list[Span], rows: tuple[str, ...], cols: tuple[str, ...]
@@ -120,7 +119,7 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         k = int(single.argmin())
         if single[k] < now - 1e-9:
             chosen = [steps[k]]
-        elif PAIR_MOVES:  # … or two rows at once: a value moved out of a column another row's value moves into
+        elif config.joint_pairs:  # … or two rows at once: a value moved out of a column another row's value moves into
             rows_of = np.array([order.index(row) for row, _ in steps])
             best = (now - 1e-9, -1, -1)
             for i in range(len(steps)):  # one step at a time against all: memory of one row of pairs

@@ -42,8 +42,7 @@ def _runs(text: str, spans: list[Span], rows: tuple[str, ...]) -> dict[str, tupl
     row label and nothing after a group label (``（三）不予公开``), every table-三 value the model
     read inside those numbers, no label read twice and no count with a leading zero (``00`` is two
     cells)."""
-    labels = sorted((s.start, s.end, s.tag[5:]) for s in spans if s.kind == "R" and s.tag.startswith("R:t3.")
-                    and not fold_width(text[s.start:s.end]).strip().isdigit())  # a number read as a label is a number
+    labels = sorted((s.start, s.end, s.tag[5:]) for s in spans if s.kind == "R" and s.tag.startswith("R:t3."))
     if not labels:
         return None
     out: dict[str, tuple[int, int]] = {}

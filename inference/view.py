@@ -72,12 +72,19 @@ UNIT = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=  )|^)[ \u3000\xa0]*[0-9０-９]+(?:[
 # a number with OCR's readings of digits in it (`decode.CONFUSABLE`, as `parse_count` maps them back)
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9０-９" + re.escape("".join(CONFUSABLE)) + r"]+(?![A-Za-z])")
 _BARE_NUMBER = re.compile(rf"^{_SPACE}(?P<n>{_N}){_SPACE}$\n?", re.MULTILINE)  # a line of a number only
-# a whole cell (between tabs, pipes, runs of two spaces or more, the line's ends) of one look-alike
-# (not a Markdown pipe itself)
-_LONE = re.compile(r"(?:(?<=\t)|(?<=\|)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([" + re.escape("".join(
-    c for c in CONFUSABLE if c != "|")) + r"])[ \u3000\xa0]*(?=\t|\||[ \u3000\xa0]{2}|$)")
-_LONE_OR_BAR = re.compile(r"(?:(?<=\t)|(?<=[ \u3000\xa0]{2})|^)[ \u3000\xa0]*([" + re.escape("".join(CONFUSABLE)) +
-                          r"])[ \u3000\xa0]*(?=\t|[ \u3000\xa0]{2}|$)")  # the same, a pipe too (the line's only one)
+
+
+def _lone_cell(chars: str, pipes: bool) -> re.Pattern:
+    """A whole cell of one of ``chars``: between tabs, runs of two spaces or more, the line's ends —
+    and pipes, when ``pipes`` (a Markdown row's cell borders)."""
+    before, after = (r"|(?<=\|)", r"|\|") if pipes else ("", "")
+    return re.compile(rf"(?:(?<=\t){before}|(?<=[ \u3000\xa0]{{2}})|^)[ \u3000\xa0]*([{re.escape(chars)}])"
+                      rf"[ \u3000\xa0]*(?=\t{after}|[ \u3000\xa0]{{2}}|$)")
+
+
+# a look-alike alone in a cell (not a Markdown pipe itself); and a pipe too, where it is its line's only one
+_LONE = _lone_cell("".join(c for c in CONFUSABLE if c != "|"), pipes=True)
+_LONE_OR_BAR = _lone_cell("".join(CONFUSABLE), pipes=False)
 # a line that is a Markdown table row: starts and ends with a pipe (``|2`` is OCR's 12)
 _PIPE_ROW = re.compile(r"^(?=[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$)", re.MULTILINE)
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words

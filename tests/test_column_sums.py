@@ -126,13 +126,11 @@ def test_a_misprinted_row_run_together_is_cut_by_the_column_sums_through_it():
     assert d["column_sums"]["held"] == d["column_sums"]["of"] and "column sums" in d["reason"]
 
 
-def test_two_rows_whose_columns_are_swapped_are_moved_together(monkeypatch):
+def test_two_rows_whose_columns_are_swapped_are_moved_together():
     """Blanks printed as nothing: 部分公开 ``11`` read as social organisations, 国家秘密 ``22`` as
     research, where the column sums (new applications and the total carry commercial 1, research 1,
     social organisations 2) want research and social organisations.  No one row's move makes the
     sums closer — each takes a column from the other — both moved at once do."""
-    from xxgk.inference import joint
-
     gold = {"granted": ("commercial", 1), "partial": ("research", 1), "denied.state_secret": ("social_org", 2)}
     read = {"granted": "commercial", "partial": "social_org", "denied.state_secret": "research"}
     sums = {"commercial": 1, "research": 1, "social_org": 2, "total": 4}
@@ -144,9 +142,7 @@ def test_two_rows_whose_columns_are_swapped_are_moved_together(monkeypatch):
         probs[i] = 1e-6
         for c in COLS[:-1]:
             probs[i, L[f"B-V:t3.{row}.{c}"]] = 0.5 if c == read[row] else 0.1
-    monkeypatch.setattr(joint, "PAIR_MOVES", False)
-    assert decode(text, probs).record.cells["t3.partial.social_org"] == 1
-    monkeypatch.setattr(joint, "PAIR_MOVES", True)
+    assert decode(text, probs, config=ArbitrationConfig(joint_pairs=False)).record.cells["t3.partial.social_org"] == 1
     ext = decode(text, probs)
     assert {r: ext.record.cells[f"t3.{r}.{c}"] for r, (c, _) in gold.items()} == {r: v for r, (_, v) in gold.items()}
     assert ext.record.cells["t3.partial.social_org"] is None
