@@ -33,7 +33,7 @@ from ..data.labels import Span
 from ..data.rules import Check
 from .decode import spans_of
 from .fragments import table_rows
-from .whole import Key, Moves
+from .whole import Moves
 
 MIN_ROWS_ON_LINE = 3  # table-三 rows with values on one line: the table is run together
 
