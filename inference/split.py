@@ -120,9 +120,10 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
             a, b = spans[k].start, spans[j - 1].end
             a, b = unread_ends(text, ids, a, b, seen)
             between = text[a:b]
-            marks = any(c in MARK_CHARS for c in between)
-            # no other value between: spans are consecutive; marks only where no group sums read blanks
-            if all(_is_digit(c) or c.isspace() or c in MARK_CHARS for c in between) \
+            marks = any(c in MARK_CHARS for c in between) or group_commas(text, a, b).any()
+            # no other value between: spans are consecutive; marks (and thousands commas) only where
+            # no group sums read blanks
+            if (printed_chars(text, a, b) | np.array([c.isspace() for c in between], dtype=bool)).all() \
                     and not (marks and sum_groups(_sums(template, row), len(row))):
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
@@ -168,19 +169,48 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
-    mark = printed_chars(text, a, b) & ~digit  # a mark is a cell of its own: always a start
-    after_digit = np.r_[False, digit[:-1]]
-    fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
+    comma = group_commas(text, a, b)
+    mark = printed_chars(text, a, b) & ~digit & ~comma  # a mark is a cell of its own: always a start
+    after_digit = np.r_[False, (digit | comma)[:-1]]
     zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
     after_zero_start = np.r_[False, (zero & ~after_digit)[:-1]]  # counts have no leading zeros
     q = np.where(digit & after_digit & after_zero_start, np.maximum(q, min_q), q)
+    for c in np.flatnonzero(comma):  # ``1,234``: the three digits after a thousands comma are the
+        q[c + 1:c + 4] = 0.0  # value's own, and a digit right after them starts the next one
+        if c + 4 < len(q) and digit[c + 4]:
+            q[c + 4] = 1.0
+    fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
 def printed_chars(text: str, a: int, b: int) -> np.ndarray:
-    """The characters of ``[a, b)`` a cell holds: digits and marks."""
-    return np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool)
+    """The characters of ``[a, b)`` a cell holds: digits, marks and thousands commas."""
+    return np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool) | group_commas(text, a, b)
+
+
+def group_commas(text: str, a: int, b: int) -> np.ndarray:
+    """Which characters of ``[a, b)`` are thousands commas: a comma after a digit and before three.
+    Crawler text runs the next value on (``1,23495`` is 1,234 and 95), so the model view, which
+    hides only a comma whose three digits end the number, shows these; a cut then keeps the three
+    digits with the comma, starts the next value after them, and starts this one one to three
+    digits before the comma, not on a ``0`` (`commas_fit`)."""
+    out = np.zeros(b - a, dtype=bool)
+    for i in range(max(a, 1), b):
+        if text[i] in ",，" and _is_digit(text[i - 1]) and i + 3 < len(text) \
+                and all(_is_digit(text[i + k]) for k in (1, 2, 3)):
+            out[i - a] = True
+    return out
+
+
+def commas_fit(starts: list[int], comma: np.ndarray, digits: str) -> bool:
+    """The values cut at ``starts`` (sorted) group by thousands where ``comma`` says: the value holding
+    each comma starts one to three digits before it, not on a ``0``, and holds the three after it."""
+    for c in np.flatnonzero(comma):
+        s = max((s for s in starts if s < c), default=None)
+        if s is None or c - s > 3 or digits[s] == "0" or any(c < s <= c + 3 for s in starts):
+            return False
+    return True
 
 
 _LAYOUT_GAP = re.compile(r"[\t\n\r]|\s{3}")  # a tab, a line break, a padded column: a printed gap
@@ -213,15 +243,18 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     cut decisions plus that of its cells.  Table 四 adds every reading whose group sums hold
     (`group_readings`).  Empty when the row has nothing to choose."""
     q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
-    digits = "".join(fold_width(c) if d else " " for c, d in zip(text[a:b], digit))  # a mark sums as 0
+    comma = group_commas(text, a, b)
+    digits = "".join(fold_width(c) if d else "," if k else " "  # a mark sums as 0
+                     for c, d, k in zip(text[a:b], digit, comma))
     printed = printed_chars(text, a, b)
+    fits = lambda starts: commas_fit(starts, comma, digits)  # noqa: E731
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
     # a row whose total is its last cell (table 三): one more cut anywhere inside a number — two
     # cells printed as one (``1013208`` for 1013 and 208) where the model sees no cut at all
     merged = [] if groups or len(sums) != 1 else [
         i for i in range(1, len(digits)) if digit[i] and digit[i - 1] and i not in inner and i not in fixed
-        and _adds_up(digits, sorted([*fixed, i]), sums, len(row))]
+        and fits(sorted([*fixed, i])) and _adds_up(digits, sorted([*fixed, i]), sums, len(row))]
     if not inner and not groups and not merged:
         return []
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, printed, printed)
@@ -249,8 +282,8 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
         extra = n - len(fixed)
         if extra > len(inner) or comb(len(inner), extra) > MAX_COMBINATIONS:
             continue
-        scored = sorted(((no_cut + sum(gain[i] for i in cut), cut) for cut in combinations(inner, extra)),
-                        key=lambda r: -r[0])
+        scored = sorted(((no_cut + sum(gain[i] for i in cut), cut) for cut in combinations(inner, extra)
+                         if not comma.any() or fits(sorted([*fixed, *cut]))), key=lambda r: -r[0])
         summing = [r for r in scored if n > 1 and _adds_up(digits, sorted([*fixed, *r[1]]), sums, len(row))][:keep]
         for logp, cut in scored[:keep] + summing:
             parts = _parts(sorted([*fixed, *cut]), printed)
@@ -399,7 +432,7 @@ def group_readings(digits: str, fixed: set[int], groups: tuple[tuple[int, ...], 
 def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> bool:
     """The values cut at ``starts`` satisfy the row's sums: a single total in the last cell (table
     三) takes the last value whatever the blanks before it; several (table 四) need every cell read."""
-    values = [int(digits[s:e].strip() or 0) for s, e in zip(starts, [*starts[1:], len(digits)])]
+    values = [int(digits[s:e].strip().replace(",", "") or 0) for s, e in zip(starts, [*starts[1:], len(digits)])]
     if len(sums) == 1 and sums[0][0] == cells - 1:
         return sum(values[:-1]) == values[-1]
     return len(values) == cells and all(values[t] == sum(values[p] for p in parts) for t, parts in sums)
@@ -408,6 +441,6 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "cut_points", "first_logp", "group_readings",
+__all__ = ["RowCut", "assign_columns", "commas_fit", "cut_points", "first_logp", "group_commas", "group_readings",
            "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts", "row_regions",
            "run_on", "sum_groups"]

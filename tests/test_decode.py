@@ -265,6 +265,22 @@ def test_run_together_row_is_cut_where_it_adds_up():
     assert no_split.record.cells["t3.granted.commercial"] != 133
 
 
+def test_a_run_together_row_keeps_three_digits_with_each_thousands_comma():
+    """``1,23495191281081,584`` = 1,234 95 19 128 108 1,584: the first comma is followed by more
+    than three digits (the next value runs on), so the model view shows it.  A comma keeps the
+    three digits after it and starts the next value after them; its value starts one to three
+    digits before it.  Without that the row is no run-together row at all (a comma is neither
+    digit nor mark), and the model's cut stands."""
+    row = {"natural_person": "1,234", "commercial": 95, "research": 19, "social_org": 128,
+           "legal_service": 108, "total": "1,584"}
+    starts = [5, 7, 9, 12, 15]  # offsets of 95, 19, 128, 108, 1,584
+    text, probs, cells = _run_together_row(row, dict.fromkeys(starts, 0.4))
+    assert "1,23495191281081,584" in text
+    ext = decode(text, probs)
+    assert [ext.record.cells[f"t3.granted.{c}"] for c in row] == [1234, 95, 19, 128, 108, 1584]
+    assert any(d["kind"] == "split" and d["changed"] for d in ext.decisions)
+
+
 def test_run_together_row_with_marks_gives_each_mark_a_cell():
     """``350/////350``: zeros printed ``/`` between run-together counts.  A mark is one cell of
     its own, never cut and worth 0 in the row's sum, so the only reading that fills seven cells
