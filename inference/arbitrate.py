@@ -126,7 +126,9 @@ class ArbitrationConfig:
     # Cost of a count printed with a leading zero ("00", "05"): forms are printed
     # without them, so such a reading is almost always two cells run together.  The same
     # for a value whose digit run goes on unread (a number cut short).  Measured for the
-    # latter on test reports 0-499: 4 table-二 cells right, 2 wrong (crawler digits).
+    # latter on test reports 0-499: 4 table-二 cells right, 2 wrong (crawler digits).  And for a
+    # digit read into a cell that keeps a more confident value outside the sites (`Scorer`): the
+    # digit goes unread (cached probabilities, seed-2 test reports: 3 cells right, none lost).
     malformed_cost: float = math.log(10)
     # Alternatives recorded per decision (the best-scoring ones).
     record_alternatives: int = 5
@@ -654,7 +656,11 @@ class Scorer:
         self.first_nums.update((f, numeric(v)) for f, v in self.first.items())
         self.first_broken = [self._broken(c, {}) for c in self.checks]
         self.first_gain = sum(s.readings[0].gain for s in sites)
-        self.first_malformed = sum(s.readings[0].malformed for s in sites)
+        # a digit read into a cell that keeps its own, more confident value outside the sites goes
+        # unread (``23`` read 2 | 3, the 3 as the next cell, whose ``0`` is printed after it)
+        self.shadowed = [[sum(not _better(c, self.fixed_best[f]) for f, cs in r.cands.items()
+                              if f in self.fixed_best for c in cs) for r in s.readings] for s in sites]
+        self.first_malformed = sum(s.readings[0].malformed + self.shadowed[k][0] for k, s in enumerate(sites))
         # read confidently: candidates outside every site only (not even next to an unsure character)
         self.locked = [f for f in self.fields if f in self.fixed_best and not any(
             f in s.readings[0].cands for s in sites)]
@@ -698,8 +704,9 @@ class Scorer:
             affected = {i for f in changed for i in self.field_checks[f]}
             broken = sum(self.first_broken) + sum(
                 self._broken(self.checks[i], nums) - self.first_broken[i] for i in affected)
-            malformed = self.first_malformed + sum(s.readings[r].malformed - s.readings[0].malformed
-                                                   for s, r in zip(self.sites, choice) if r)
+            malformed = self.first_malformed + sum(
+                s.readings[r].malformed + self.shadowed[k][r] - s.readings[0].malformed - self.shadowed[k][0]
+                for k, (s, r) in enumerate(zip(self.sites, choice)) if r)
             score = (self.first_gain + sum(r.gain for r in readings) - self.config.violation_cost * broken
                      - self.config.malformed_cost * malformed)
             out = (score, broken, malformed, values)

@@ -281,6 +281,28 @@ def test_a_run_together_row_keeps_three_digits_with_each_thousands_comma():
     assert any(d["kind"] == "split" and d["changed"] for d in ext.decisions)
 
 
+def test_a_digit_is_not_read_into_a_cell_read_elsewhere():
+    """``23`` in a tabbed row: the model doubts its ``3`` (I- of social organisations 0.01, the
+    start of legal services 0.3, whose own ``0`` it reads confidently after it).  Read 2 | 3, the 3
+    loses to that ``0`` and goes unread — a cost like a leading zero's.  The report misprints its
+    column total (24), so the model's reading breaks a sum too and the sums alone cannot keep it."""
+    cells = consistent_2019(**{f"t3.{r}.{c}": 23 for r in ("granted", "total", "new_received")
+                               for c in ("social_org", "total")})
+    cells["t3.total.social_org"] = 24
+    text, spans = render("2019", cells)
+    probs = one_hot(text, spans)
+    i = span_of(spans, "t3.granted.social_org").start + 1
+    probs[i] = 1e-6
+    probs[i, L["I-V:t3.granted.social_org"]] = 0.01
+    probs[i, L["B-V:t3.granted.legal_service"]] = 0.305
+    probs[i, L["I-V:t3.granted.natural_person"]] = 1 - 0.315 - 1e-6 * len(L)
+    ext = decode(text, probs)
+    assert ext.record.cells["t3.granted.social_org"] == 23
+    (d,) = [d for d in ext.decisions if d["kind"] == "arbitration"]
+    cut = next(a for a in d["alternatives"] if a["values"]["t3.granted.social_org"] == 2)
+    assert cut["logp"] > 0 and cut["leading_zeros"] == 1  # more probable to the model, a digit unread
+
+
 def test_run_together_row_with_marks_gives_each_mark_a_cell():
     """``350/////350``: zeros printed ``/`` between run-together counts.  A mark is one cell of
     its own, never cut and worth 0 in the row's sum, so the only reading that fills seven cells
