@@ -15,7 +15,8 @@ the one with the best score
 is a count printed with a leading zero — ``00`` read as one count is the usual sign
 of two cells run together, and blank counts as 0 in a sum, so only the form tells
 ``0|0`` from ``00|blank`` — or when its digit run goes on unread before or after it
-(``5`` of ``501（其中修订115件）``: table 二 has no sums, only the form).  Soft, not hard:
+(``5`` of ``501（其中修订115件）``: table 二 has no sums, only the form), or read into a cell that
+keeps a more confident value elsewhere (the digit goes unread).  Soft, not hard:
 
 * only characters below the margin threshold change; a value whose characters
   and neighbours are all read confidently is locked — a reading that would
@@ -83,7 +84,8 @@ from ..data.rules import Check, checks_for
 from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import AlignConfig
 from .decode import (CONFUSABLE, MARK_CHARS, SpanValue, best_candidate, fold_width, label_ids, label_names,
-                     list_number_before, span_value, spans_of, value_candidates, value_label_mask)
+                     list_number_before, span_value, spans_of, value_candidates, value_label_mask,
+                     write_cell)
 from .columns import column_readings, table4_columns
 from .fragments import fragment_readings
 from .joint import joint_columns
@@ -92,7 +94,8 @@ from .patterns import pattern_readings
 from .place import row_placements
 from .relations import relation_readings
 from .sequence import grid_reading, sequence_reading
-from .split import first_logp, numeral_end, printed_chars, row_checks, row_cuts, row_regions, run_on
+from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
+                    row_cuts, row_regions, run_on)
 from .totals import totals_reading
 from .view import page_number_lines, running_heads, with_digits
 
@@ -178,6 +181,9 @@ class ArbitrationConfig:
     # rows no cut makes add up: 377 / 278 -> 377 / 269), no report worse; counting a blank cell's
     # sums too, or letting a row that adds up take a cut that does not, made reports worse.
     split_column_sums: bool = True
+    # ... and, for a row no cut offered makes add up (a misprint; a digit OCR dropped or doubled),
+    # one more cut: the one whose values meet the most column sums (``split.column_reading``).
+    split_column_reading: bool = True
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.
     placement: bool = True
@@ -461,7 +467,14 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     return all(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
 
 
-_DIGITS_APART = re.compile(r"\d\s+\d")  # two numbers printed apart: the row is not run together
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _runs_together(digits: str, first: dict[str, Any]) -> bool:
+    """The model's reading of the row cuts one of its printed digit runs: values abut with nothing
+    between (crawler text, padded with a space here and there: ``413914496 527``), not a row printed
+    apart (``0\t200\t202``, which another cut may still split)."""
+    return sum(v is not None for v in first["values"].values()) > len(_DIGIT_RUN.findall(fold_width(digits)))
 
 
 def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
@@ -469,12 +482,11 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     """Run-together rows (table 二, 三, 四) the model is unsure how to cut (``split.py``), each decided on
     its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` for
     each of the row's sums that holds with its total read (R3; R4 — a table-四 group left blank
-    holds too), minus `malformed_cost` per leading-zero count.  The
+    holds too), minus `malformed_cost` per malformed value (a leading zero, a digit left unread).  The
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
     run_together: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]] = []
-    names = label_names()
     vmask = value_label_mask()
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
     seen = np.ones(len(text), dtype=bool)  # not the page numbers and running heads the model view leaves out
@@ -498,17 +510,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         unread = (label2id()["O"],) * (b - end)
         add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels + unread) for c in cuts
                                                                 if c.labels + unread != first])
-        rows = []
-        for k, reading in enumerate(site.readings):
-            values = {f: reading.best[f].value if f in reading.best else None for f in row}
-            adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
-                          for c in sums)  # a total read, or a group left blank (table 四)
-            blanks = sum(v is None for v in values.values()) if blank_costs else 0
-            score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
-                     - config.malformed_cost * reading.malformed - config.split_blank_cost * blanks)
-            rows.append({"reading": k, "values": values, "labels": [names[lab] for lab in reading.labels],
-                         "logp": round(reading.gain, 4), "adds_up": adds_up, "leading_zeros": reading.malformed,
-                         "score": round(score, 4)})
+        rows = [_row_entry(k, reading, row, sums, blank_costs, config) for k, reading in enumerate(site.readings)]
         best = max(rows, key=lambda r: (r["score"], -r["reading"]))
         sites.append(site)
         if best["reading"] != 0:
@@ -516,7 +518,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             for f in row:
                 if best["values"][f] != rows[0]["values"][f]:
                     changed[f] = len(decisions)
-        if sums and row[0].startswith("t3.") and not _DIGITS_APART.search(fold_width(text[a:b])):
+        if sums and row[0].startswith("t3.") and _runs_together(digits[a:b], rows[0]):
             run_together.append((site, rows, row, len(decisions)))
         ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
         shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
@@ -533,6 +535,63 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     return sites, decisions, changed
 
 
+def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check, ...], blank_costs: bool,
+               config: ArbitrationConfig) -> dict[str, Any]:
+    """A whole-row reading as recorded and scored: its log-probability (weighted), `split_match_gain` per
+    sum of the row that holds, `malformed_cost` per malformed value, `split_blank_cost` per blank
+    cell where ``blank_costs``."""
+    values = {f: reading.best[f].value if f in reading.best else None for f in row}
+    adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
+                  for c in sums)  # a total read, or a group left blank (table 四)
+    blanks = sum(v is None for v in values.values()) if blank_costs else 0
+    score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
+             - config.malformed_cost * reading.malformed - config.split_blank_cost * blanks)
+    return {"reading": k, "values": values, "labels": [label_names()[lab] for lab in reading.labels],
+            "logp": round(reading.gain, 4), "adds_up": adds_up, "malformed": reading.malformed,
+            "score": round(score, 4)}
+
+
+def _needed(check: Check, f: str, values: Mapping[str, Value]) -> float:
+    """The value of ``f`` that makes ``check`` hold, the other cells as in ``values``."""
+    left, right = check.sides({**values, f: None})
+    return right - left if f in check.lhs else left - right
+
+
+def _column_reading(text: str, probs: np.ndarray, ids: np.ndarray, site: Site, rows: list[dict[str, Any]],
+                    row: tuple[str, ...], sums: tuple[Check, ...], through: list[tuple[Check, set[str]]],
+                    values: Mapping[str, Value], config: ArbitrationConfig) -> None:
+    """One more reading of a row run together that no cut offered makes add up: the cut whose
+    values meet the most column sums through the row (`split.column_reading`), the other rows as
+    read; appended to the site's readings and ``rows`` (the column sums then weigh it as any other)."""
+    digits = with_digits(text)
+    a, b = site.a, site.b
+    end = numeral_end(digits, a, b)
+    if group_commas(digits, a, end).any():
+        return
+    q, digit, fixed, _ = cut_points(digits, probs, a, end, config.split_min, config.split_max_cuts)
+    expected = [[int(v) for c, cells in through if f in cells
+                 for v in [_needed(c, f, values)] if v >= 0 and v == int(v)] for f in row]
+    shown = "".join(fold_width(ch) if d else " " for ch, d in zip(digits[a:end], digit))
+    cells = column_reading(shown, printed_chars(digits, a, end), set(fixed), q, expected)
+    if not cells:
+        return
+    labels = np.full(b - a, label2id()["O"])
+    for s, e, c in cells:
+        write_cell(labels, s, e, row[c])
+    if any(tuple(r.labels) == tuple(labels) for r in site.readings):
+        return
+    scored = ids.copy()
+    scored[a:b] = labels
+    first = ids.copy()
+    first[a:b] = site.readings[0].labels
+    gain = (first_logp(digits, probs, a, end, scored, row, config.split_min, config.split_max_cuts,
+                       config.split_column_weight)
+            - first_logp(digits, probs, a, end, first, row, config.split_min, config.split_max_cuts,
+                         config.split_column_weight))
+    add_readings(site, text, probs, ids, [(gain, tuple(int(x) for x in labels))])
+    rows.append(_row_entry(len(site.readings) - 1, site.readings[-1], row, sums, False, config))
+
+
 def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
                     rows_read: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
                     decisions: list[dict[str, Any]], changed: dict[str, int], config: ArbitrationConfig) -> None:
@@ -544,12 +603,14 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     Rows in text order, twice over (a row decided changes the sums of the next); the decisions and
     ``ids`` are updated in place."""
     columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
-    for _ in range(2):
+    for round_ in range(2):
         conf = probs[np.arange(len(ids)), ids]
         values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
         moved = False
         for site, rows, row, k in rows_read:
             through = [(c, set(c.fields) & set(row)) for c in columns if set(c.fields) & set(row)]
+            if round_ == 0 and config.split_column_reading and not rows[decisions[k]["chosen"]["reading"]]["adds_up"]:
+                _column_reading(text, probs, ids, site, rows, row, row_checks(template, row), through, values, config)
             filled = [[c for c, cells in through if any(r["values"][f] is not None for f in cells)] for r in rows]
             held = [sum(c.holds({**values, **r["values"]}) for c in cs) for r, cs in zip(rows, filled)]
             score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
@@ -862,7 +923,7 @@ def _decision(text: str, site: Site, k: int, choice: tuple[int, ...], scorer: Sc
         score, broken, malformed, values = scorer.score(choice[:k] + (r,) + choice[k + 1:])
         rows.append({"reading": r, "values": {f: values[f] for f in sorted(site.fields) if f in values},
                      "labels": [names[lab] for lab in reading.labels], "logp": round(reading.gain, 4),
-                     "checks_broken": broken, "leading_zeros": malformed,
+                     "checks_broken": broken, "malformed": malformed,
                      "score": None if score == -math.inf else round(score, 4), "locked": score == -math.inf})
     chosen, first = rows[choice[k]], rows[0]
     top2 = np.sort(probs[site.positions], axis=1)[:, -2:]
@@ -873,11 +934,11 @@ def _decision(text: str, site: Site, k: int, choice: tuple[int, ...], scorer: Sc
                      if choice[k] != 0 else "no placement of the same values does better: the model's cells kept"))
     elif choice[k] != 0:
         reason = (f"model unsure (margin {min_margin:.2f}); reading {choice[k]} breaks {chosen['checks_broken']} "
-                  f"check(s) and has {chosen['leading_zeros']} leading-zero count(s); the model's first reading "
-                  f"{first['checks_broken']} and {first['leading_zeros']}")
-    elif first["checks_broken"] == 0 and first["leading_zeros"] == 0:
+                  f"check(s) and has {chosen['malformed']} malformed value(s) (a leading zero, a digit left "
+                  f"unread); the model's first reading {first['checks_broken']} and {first['malformed']}")
+    elif first["checks_broken"] == 0 and first["malformed"] == 0:
         reason = "the model's first reading kept: it satisfies every check it touches"
-    elif all(r["locked"] or r["checks_broken"] + r["leading_zeros"] >= first["checks_broken"] + first["leading_zeros"]
+    elif all(r["locked"] or r["checks_broken"] + r["malformed"] >= first["checks_broken"] + first["malformed"]
              for r in rows[1:]):
         reason = ("the model's first reading kept: no plausible alternative does better without changing "
                   "a confidently read value")

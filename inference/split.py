@@ -429,6 +429,52 @@ def group_readings(digits: str, fixed: set[int], groups: tuple[tuple[int, ...], 
     return out
 
 
+MAX_VALUE_DIGITS = 6  # a table-三 count: an agency's applications in a year
+
+
+def column_reading(digits: str, printed: np.ndarray, fixed: set[int], q: np.ndarray,
+                   expected: list[list[int]]) -> list[tuple[int, int, int]]:
+    """The cut of a run-together row whose values meet the most column sums: ``expected[c]``, the
+    value cell ``c`` needs for each column sum through it (the other rows as read).  For a row no
+    cut makes add up (a misprint, a digit OCR dropped): its other cells still read as the table's
+    columns say.  Blanks leave no trace (cells may be skipped); a count is 1–`MAX_VALUE_DIGITS`
+    digits without a leading zero, never across a ``fixed`` cut; a mark is a cell of its own worth
+    0.  Ties go to the cut the model finds most probable (``q``: its share of "a value starts
+    here").  ``(start, end, cell)`` per value; empty when the digits cannot fill the row."""
+    n, m = len(digits), len(expected)
+    log_q, log_not = np.log(np.clip(q, 1e-12, 1.0)), np.log(np.clip(1.0 - q, 1e-12, 1.0))
+
+    def ends(i: int):
+        if digits[i] == " ":  # a mark
+            yield i + 1
+            return
+        for j in range(i + 1, min(n, i + MAX_VALUE_DIGITS) + 1):
+            if j - 1 > i and (digits[j - 1] == " " or j - 1 in fixed or digits[i] == "0"):
+                return
+            yield j
+
+    @cache
+    def best(i: int, k: int) -> tuple[int, float, tuple[tuple[int, int, int], ...]] | None:
+        while i < n and not printed[i]:
+            i += 1
+        if i == n:
+            return 0, 0.0, ()
+        out = None
+        for j in ends(i):
+            value = int(digits[i:j]) if digits[i] != " " else 0
+            logp = (0.0 if i in fixed else float(log_q[i])) + float(log_not[i + 1:j].sum())
+            for c in range(k, m):
+                rest = best(j, c + 1)
+                if rest is not None:
+                    here = (rest[0] + expected[c].count(value), rest[1] + logp, ((i, j, c), *rest[2]))
+                    if out is None or here[:2] > out[:2]:
+                        out = here
+        return out
+
+    found = best(0, 0)
+    return list(found[2]) if found else []
+
+
 def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> bool:
     """The values cut at ``starts`` satisfy the row's sums: a single total in the last cell (table
     三) takes the last value whatever the blanks before it; several (table 四) need every cell read."""
@@ -441,6 +487,6 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "commas_fit", "cut_points", "first_logp", "group_commas", "group_readings",
+__all__ = ["RowCut", "assign_columns", "column_reading", "commas_fit", "cut_points", "first_logp", "group_commas", "group_readings",
            "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts", "row_regions",
            "run_on", "sum_groups"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from xxgk.data.labels import Span
 from xxgk.data.schema import get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
@@ -147,3 +149,35 @@ def test_two_rows_whose_columns_are_swapped_are_moved_together():
     assert {r: ext.record.cells[f"t3.{r}.{c}"] for r, (c, _) in gold.items()} == {r: v for r, (_, v) in gold.items()}
     assert ext.record.cells["t3.partial.social_org"] is None
     assert [d for d in ext.decisions if d["kind"] == "joint_columns"]
+
+
+def test_a_misprinted_row_no_offered_cut_reads_is_read_as_its_columns_say():
+    """``8501915826121100``: 850, 19, 15, 8, 26, 12 and a total of 1100 (the 19 a misprint of 189: no
+    cut adds up); the model starts values in the wrong places (8 | 501 | 915 …), so the right cut is
+    not among the most probable offered.  One more reading — the cut whose values meet the most
+    column sums through the row — is."""
+    row = {"natural_person": 850, "commercial": 19, "research": 15, "social_org": 8, "legal_service": 26,
+           "other_org": 12, "total": 1100}
+    gold = [c for c, v in row.items() for _ in str(v)]
+    text, probs, first = _run_together("granted", row, gold, {0, 1, 4, 7, 11})
+    assert text[first:first + 16] == "8501915826121100"
+    off = decode(text, probs, config=ArbitrationConfig(split_column_reading=False))
+    assert off.record.cells["t3.granted.natural_person"] != 850
+    ext = decode(text, probs)
+    assert {c: ext.record.cells[f"t3.granted.{c}"] for c in COLS} == row
+    (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["span"][0] == first]
+    assert d["column_sums"]["held"] == d["column_sums"]["of"] and not d["alternatives"][-1]["adds_up"]
+
+
+def test_a_row_run_together_with_a_space_before_its_total_is_still_decided_by_the_column_sums():
+    """Crawler text pads a space here and there: ``68422 112`` is still a row run together (the
+    model's reading cuts a digit run), and the column sums choose 68 | 42 | 2 over 6 | 84 | 22."""
+    values = dict.fromkeys(COLS) | {"natural_person": 68, "commercial": 42, "research": 2, "total": 112}
+    gold = ["natural_person"] * 2 + ["commercial"] * 2 + ["research"] + ["total"] * 3
+    text, probs, first = _run_together("total", values, gold, {0, 1, 3, 4})
+    at = first + 5
+    text = text[:at] + " " + text[at:]
+    probs = np.insert(probs, at, one_hot(" ", [])[0], axis=0)
+    assert text[first:first + 9] == "68422 112"
+    ext = decode(text, probs)
+    assert {c: ext.record.cells[f"t3.total.{c}"] for c in COLS} == values

@@ -300,7 +300,7 @@ def test_a_digit_is_not_read_into_a_cell_read_elsewhere():
     assert ext.record.cells["t3.granted.social_org"] == 23
     (d,) = [d for d in ext.decisions if d["kind"] == "arbitration"]
     cut = next(a for a in d["alternatives"] if a["values"]["t3.granted.social_org"] == 2)
-    assert cut["logp"] > 0 and cut["leading_zeros"] == 1  # more probable to the model, a digit unread
+    assert cut["logp"] > 0 and cut["malformed"] == 1  # more probable to the model, a digit unread
 
 
 def test_run_together_row_with_marks_gives_each_mark_a_cell():
