@@ -184,6 +184,9 @@ class ArbitrationConfig:
     # ... and, for a row no cut offered makes add up (a misprint; a digit OCR dropped or doubled),
     # one more cut: the one whose values meet the most column sums (``split.column_reading``).
     split_column_reading: bool = True
+    # ... and two rows at a time (both cut two ways that add up, one the totals row of the
+    # other), among each row's best-scoring readings that add up: this many per row.  0: off.
+    split_pair_readings: int = 6
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.
     placement: bool = True
@@ -600,43 +603,113 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     score, as its row sum would (a blank cell confirms nothing: a column nothing is printed in
     holds whatever the row reads), among the readings that add up across the row at least as often
     as the one chosen (a row cut two ways that both add up; a misprinted row no cut makes add up).
-    Rows in text order, twice over (a row decided changes the sums of the next); the decisions and
-    ``ids`` are updated in place."""
+    Rows in text order, twice over (a row decided changes the sums of the next); then two rows at a
+    time (`_pairs_by_column_sums`).  The decisions and ``ids`` are updated in place."""
     columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
-    for round_ in range(2):
-        conf = probs[np.arange(len(ids)), ids]
-        values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+    least = [rows[decisions[k]["chosen"]["reading"]]["adds_up"] for _, rows, _, k in rows_read]  # a row that
+    for round_ in range(2):  # adds up keeps adding up
+        values = _values(text, probs, ids)
         moved = False
-        for site, rows, row, k in rows_read:
+        for n, (site, rows, row, k) in enumerate(rows_read):
             through = [(c, set(c.fields) & set(row)) for c in columns if set(c.fields) & set(row)]
-            if round_ == 0 and config.split_column_reading and not rows[decisions[k]["chosen"]["reading"]]["adds_up"]:
+            if round_ == 0 and config.split_column_reading and not least[n]:
                 _column_reading(text, probs, ids, site, rows, row, row_checks(template, row), through, values, config)
             filled = [[c for c, cells in through if any(r["values"][f] is not None for f in cells)] for r in rows]
             held = [sum(c.holds({**values, **r["values"]}) for c in cs) for r, cs in zip(rows, filled)]
             score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
-            decision = decisions[k]
-            least = rows[decision["chosen"]["reading"]]["adds_up"]  # a row that adds up keeps adding up
-            best = max((j for j, r in enumerate(rows) if r["adds_up"] >= least), key=lambda j: (score[j], -j))
-            if best == decision["chosen"]["reading"]:
-                continue
-            moved = True
-            ids[site.a:site.b] = site.readings[best].labels
-            values.update(rows[best]["values"])
-            for f in row:
-                if rows[best]["values"][f] != rows[0]["values"][f]:
-                    changed[f] = k
-                else:
-                    changed.pop(f, None)
-            if rows[best] not in decision["alternatives"]:
-                decision["alternatives"].append(rows[best])
-            decision.update({
-                "chosen": {"reading": best, "values": rows[best]["values"]}, "changed": best != 0,
-                "column_sums": {"held": held[best], "of": len(filled[best])},
-                "reason": (f"run-together row; reading {best} keeps {held[best]} of the "
-                           f"{len(filled[best])} column sums through the cells it fills (R1, R2), the other rows "
-                           f"as read, and scores best with them")})
+            best = max((j for j, r in enumerate(rows) if r["adds_up"] >= least[n]), key=lambda j: (score[j], -j))
+            if best != decisions[k]["chosen"]["reading"]:
+                moved = True
+                _choose(ids, values, rows_read[n], best, (held[best], len(filled[best])), decisions, changed,
+                        "the other rows as read")
         if not moved:
             break
+    if config.split_pair_readings:
+        _pairs_by_column_sums(text, probs, ids, columns, rows_read, least, decisions, changed, config)
+
+
+def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
+    conf = probs[np.arange(len(ids)), ids]
+    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+
+
+def _choose(ids: np.ndarray, values: dict[str, Value], row_read: tuple[Site, list[dict[str, Any]], tuple[str, ...], int],
+            best: int, held: tuple[int, int], decisions: list[dict[str, Any]], changed: dict[str, int],
+            others: str) -> None:
+    """Write a run-together row's reading ``best``, chosen on the column sums (``held``: how many of
+    those through the cells it fills hold, of how many), into ``ids``, ``values`` and its decision."""
+    site, rows, row, k = row_read
+    ids[site.a:site.b] = site.readings[best].labels
+    values.update(rows[best]["values"])
+    for f in row:
+        if rows[best]["values"][f] != rows[0]["values"][f]:
+            changed[f] = k
+        else:
+            changed.pop(f, None)
+    decision = decisions[k]
+    if rows[best] not in decision["alternatives"]:
+        decision["alternatives"].append(rows[best])
+    decision.update({
+        "chosen": {"reading": best, "values": rows[best]["values"]}, "changed": best != 0,
+        "column_sums": {"held": held[0], "of": held[1]},
+        "reason": (f"run-together row; reading {best} keeps {held[0]} of the {held[1]} column sums through "
+                   f"the cells it fills (R1, R2), {others}, and scores best with them")})
+
+
+def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns: list[Check],
+                          rows_read: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
+                          least: list[int], decisions: list[dict[str, Any]], changed: dict[str, int],
+                          config: ArbitrationConfig) -> None:
+    """Two run-together rows decided at once on the column sums through either: rows each cut two
+    ways that add up (``73061301188893``: 730 | 61 | 3 … or 730 | 6 | 1 | 30 …), whose totals row
+    was cut the same wrong way — one row moved alone breaks sums the other keeps.  Among each row's
+    `split_pair_readings` best-scoring readings that add up as often as the one it had; a pair
+    moves when its joint score (both rows' scores, `split_match_gain` per sum through a cell either
+    fills that holds) beats the pair as read, and most of those sums hold (else the table is
+    misread elsewhere and the columns tell nothing)."""
+    values = _values(text, probs, ids)
+    index = {id(c): x for x, c in enumerate(columns)}
+    chosen = [decisions[k]["chosen"]["reading"] for _, _, _, k in rows_read]
+    options, part, fills, scores = [], [], [], []
+    for n, (_, rows, row, _) in enumerate(rows_read):
+        ok = sorted((j for j, r in enumerate(rows) if r["adds_up"] >= least[n]), key=lambda j: (-rows[j]["score"], j))
+        ok = ok[:config.split_pair_readings] + ([chosen[n]] if chosen[n] not in ok[:config.split_pair_readings] else [])
+        options.append(ok)
+        # each option's share of each column sum (lhs - rhs), and the sums through a cell it fills
+        share = np.zeros((len(ok), len(columns)))
+        fill = np.zeros((len(ok), len(columns)), dtype=bool)
+        for x, j in enumerate(ok):
+            for c in columns:
+                for f in set(c.fields) & set(row):
+                    v = rows[j]["values"][f]
+                    share[x, index[id(c)]] += numeric(v) * (1 if f in c.lhs else -1)
+                    fill[x, index[id(c)]] |= v is not None
+        part.append(share), fills.append(fill), scores.append(np.array([rows[j]["score"] for j in ok]))
+    total = np.array([c.sides(values)[0] - c.sides(values)[1] for c in columns], dtype=float)
+    at = [opts.index(chosen[n]) for n, opts in enumerate(options)]  # each row's reading, as an option
+    contested = [n for n, opts in enumerate(options) if len(opts) > 1]
+    for x, n in enumerate(contested):
+        for m in contested[x + 1:]:
+            rest = total - part[n][at[n]] - part[m][at[m]]  # the sums without the two rows
+            sums = rest[None, None, :] + part[n][:, None, :] + part[m][None, :, :]
+            through = fills[n][:, None, :] | fills[m][None, :, :]
+            held = ((np.abs(sums) < 1e-9) & through).sum(axis=2)
+            of = through.sum(axis=2)
+            joint = scores[n][:, None] + scores[m][None, :] + config.split_match_gain * held
+            allowed = 2 * held > of
+            allowed[at[n], at[m]] = True
+            joint = np.where(allowed, joint, -np.inf)
+            i, j = np.unravel_index(int(np.argmax(joint)), joint.shape)
+            if joint[i, j] <= joint[at[n], at[m]] + 1e-9:
+                continue
+            total = rest + part[n][i] + part[m][j]
+            for row_n, pick in ((n, i), (m, j)):
+                if pick != at[row_n]:
+                    at[row_n] = int(pick)
+                    held_row = int(((np.abs(total) < 1e-9) & fills[row_n][pick]).sum())
+                    _choose(ids, values, rows_read[row_n], options[row_n][pick],
+                            (held_row, int(fills[row_n][pick].sum())), decisions, changed,
+                            "decided together with another row run together")
 
 
 def placement_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],

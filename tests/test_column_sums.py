@@ -75,24 +75,27 @@ def test_a_table_whose_rows_add_up_is_not_read_as_totals_only():
     assert not [d for d in ext.decisions if d["kind"] == "totals_only"]
 
 
-def _run_together(row: str, values: dict[str, int | None], gold: list[str], wrong_starts: set[int]):
-    """A 2019 report whose ``row`` prints ``values`` run together, the granted, total and new rows
-    carrying the same numbers (every column sum holds); the model leans to each digit's right
-    cell (``gold``, per digit) but starts values at ``wrong_starts`` (p 0.7, elsewhere 0.3)."""
+def _run_together(row: str | tuple[str, ...], values: dict[str, int | None], gold: list[str], wrong_starts: set[int]):
+    """A 2019 report whose ``row`` (or rows) prints ``values`` run together, the granted, total and new
+    rows carrying the same numbers (every column sum holds); the model leans to each digit's right
+    cell (``gold``, per digit) but starts values at ``wrong_starts`` (p 0.7, elsewhere 0.3).
+    ``first``: where the (first) row's digits start."""
+    rows = (row,) if isinstance(row, str) else row
     cells = consistent_2019(**{f"t3.{r}.{c}": v for r in ("granted", "total", "new_received")
                                for c, v in values.items()})
-    fields = [f"t3.{row}.{c}" for c in COLS]
-    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    fields = {r: [f"t3.{r}.{c}" for c in COLS] for r in rows}
+    text, spans = render("2019", cells, joined={pair for fs in fields.values() for pair in zip(fs, fs[1:])})
     probs = one_hot(text, spans)
-    first = span_of(spans, fields[0]).start
-    for k, col in enumerate(gold):
-        probs[first + k] = 1e-7
-        start = 0.7 if k in wrong_starts else 0.3
-        for c in COLS:
-            share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
-            probs[first + k, L[f"B-V:t3.{row}.{c}"]] = start * share
-            probs[first + k, L[f"I-V:t3.{row}.{c}"]] = (1 - start) * share
-    return text, probs, first
+    for r in rows:
+        first = span_of(spans, fields[r][0]).start
+        for k, col in enumerate(gold):
+            probs[first + k] = 1e-7
+            start = 0.7 if k in wrong_starts else 0.3
+            for c in COLS:
+                share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
+                probs[first + k, L[f"B-V:t3.{r}.{c}"]] = start * share
+                probs[first + k, L[f"I-V:t3.{r}.{c}"]] = (1 - start) * share
+    return text, probs, span_of(spans, fields[rows[0]][0]).start
 
 
 def test_a_row_that_adds_up_two_ways_is_cut_by_the_column_sums_through_it():
@@ -181,3 +184,22 @@ def test_a_row_run_together_with_a_space_before_its_total_is_still_decided_by_th
     assert text[first:first + 9] == "68422 112"
     ext = decode(text, probs)
     assert {c: ext.record.cells[f"t3.total.{c}"] for c in COLS} == values
+
+
+def test_two_rows_cut_the_same_wrong_way_are_decided_together():
+    """``73061301188893`` printed in the new-applications row and in the totals row: 730 | 61 | 3 | 0 |
+    11 | 88 | 893, and 730 | 6 | 1 | 30 | 118 | 8 | 893 adds up too — the model prefers it in both rows.
+    Each row moved alone breaks the sum (R1) the other keeps with it; the granted row (read right)
+    says the totals are wrong (R2).  Both moved at once keep every sum through them."""
+    values = {"natural_person": 730, "commercial": 61, "research": 3, "social_org": 0, "legal_service": 11,
+              "other_org": 88, "total": 893}
+    gold = [c for c, v in values.items() for _ in str(v)]
+    text, probs, first = _run_together(("new_received", "total"), values, gold, {0, 3, 4, 5, 7, 10})
+    assert text[first:first + 14] == "73061301188893"
+    wrong = [730, 6, 1, 30, 118, 8, 893]
+    off = decode(text, probs, config=ArbitrationConfig(split_pair_readings=0))
+    assert [[off.record.cells[f"t3.{r}.{c}"] for c in COLS] for r in ("new_received", "total")] == [wrong, wrong]
+    ext = decode(text, probs)
+    assert [[ext.record.cells[f"t3.{r}.{c}"] for c in COLS] for r in ("new_received", "total")] == \
+        [list(values.values())] * 2
+    assert all("decided together" in d["reason"] for d in ext.decisions if d["kind"] == "split" and d["changed"])
