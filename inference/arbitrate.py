@@ -187,12 +187,6 @@ class ArbitrationConfig:
     # ... and two rows at a time (both cut two ways that add up, one the totals row of the
     # other), among each row's best-scoring readings that add up: this many per row.  0: off.
     split_pair_readings: int = 6
-    # ... and, where no reading makes more of those sums hold (the table misread or misprinted
-    # elsewhere), ln 3 for each sum through the row a reading brings closer (|left - right| smaller)
-    # than the one chosen, less each it pushes further (``2|24`` or ``22|4`` under 23 and 5 printed in
-    # the totals row).  Cached probabilities, seed-2 test reports: 456 / 302 -> 453 / 300 wrong cells,
-    # none worse; ln 10 read 3 cells worse than ln 3.
-    split_closer_gain: float = math.log(3)
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.
     placement: bool = True
@@ -622,26 +616,16 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
                 _column_reading(text, probs, ids, site, rows, row, row_checks(template, row), through, values, config)
             filled = [[c for c, cells in through if any(r["values"][f] is not None for f in cells)] for r in rows]
             held = [sum(c.holds({**values, **r["values"]}) for c in cs) for r, cs in zip(rows, filled)]
-            gaps = [[abs(_gap(c, {**values, **r["values"]})) for c, _ in through] for r in rows]
-            now = gaps[decisions[k]["chosen"]["reading"]]  # sums brought closer, less those pushed further
-            closer = [sum((g < g0) - (g > g0) for g, g0 in zip(gs, now)) for gs in gaps]
-            score = [r["score"] + config.split_match_gain * h + config.split_closer_gain * c
-                     for r, h, c in zip(rows, held, closer)]
+            score = [r["score"] + config.split_match_gain * h for r, h in zip(rows, held)]
             best = max((j for j, r in enumerate(rows) if r["adds_up"] >= least[n]), key=lambda j: (score[j], -j))
             if best != decisions[k]["chosen"]["reading"]:
                 moved = True
                 _choose(ids, values, rows_read[n], best, (held[best], len(filled[best])), decisions, changed,
-                        "the other rows as read" + (f", brings {closer[best]} more of them closer than it pushes "
-                                                    "further" if closer[best] > 0 else ""))
+                        "the other rows as read")
         if not moved:
             break
     if config.split_pair_readings:
         _pairs_by_column_sums(text, probs, ids, columns, rows_read, least, decisions, changed, config)
-
-
-def _gap(check: Check, values: Mapping[str, Value]) -> float:
-    left, right = check.sides(values)
-    return left - right
 
 
 def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
