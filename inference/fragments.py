@@ -9,7 +9,9 @@ footer or a run of blank lines makes it lose count: a whole fragment read one or
 late, its last rows dropped, or every fragment read from the first row.
 
 A fragment's lines are consecutive rows of the table, its cells consecutive columns,
-so each fragment has one unknown, its first row.  This stage offers those readings:
+so each fragment has one unknown, its first row.  A cell holds one number: where the model cut
+one (``| 12 |`` read 1 and 2), the cell's whole number is what moves (`_whole_cells`; cached
+probabilities, seed-1 and seed-2 test reports: 20 cells right, none lost).  This stage offers those readings:
 every value inside a fragment takes the cell of its line and column, for each choice of
 first rows (fragments in order, inside the table):
 
@@ -45,7 +47,7 @@ from ..data.labels import Span, label2id
 from ..data.projection.values import NUMBER
 from ..data.rules import Check
 from ..data.schema import get_template
-from .decode import fold_width, spans_of
+from .decode import best_candidate, fold_width, spans_of, value_candidates
 from .whole import Key, Moves, line_bounds
 
 _SEPARATOR = re.compile(r"^\s*:?-{3,}:?\s*$")  # | --- | (a header's underline; one "-" is a value)
@@ -134,6 +136,26 @@ def _where(fragment: Fragment, span: Span, columns: int | None) -> tuple[int, in
     return None
 
 
+def _whole_cells(group: list[tuple[Span, int, int | None]]) -> tuple[list[tuple[Span, int, int | None]], set[Key]]:
+    """A Markdown cell holds one value: spans the model cut inside one cell (``| 12 |`` read 1 and 2,
+    two cells) become one span over the cell's number (tagged as the first), so the cell's line
+    and column give the whole number its cell.  Returns the group and the keys of the spans
+    joined.  A line with merged cells (column None) keeps its spans."""
+    by_cell: dict[tuple[int, int], list[Span]] = {}
+    for span, i, j in group:
+        if j is not None:
+            by_cell.setdefault((i, j), []).append(span)
+    out, joined = [], set()
+    for span, i, j in group:
+        inside = by_cell.get((i, j), [span]) if j is not None else [span]
+        if len(inside) == 1:
+            out.append((span, i, j))
+        elif span is inside[0]:
+            joined |= {(s.start, s.end) for s in inside}
+            out.append((Span(min(s.start for s in inside), max(s.end for s in inside), span.tag), i, j))
+    return out, joined
+
+
 def placements(lengths: list[int], rows: int, limit: int) -> list[tuple[int, ...]]:
     """Every choice of first rows for fragments of ``lengths`` lines, in order and not overlapping,
     inside ``rows`` rows — C(slack + fragments, fragments) of them, slack the rows no line fills;
@@ -193,19 +215,21 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     # (span, line, column) per fragment: the model's values and the values it dropped
     placed = [[(s, *w) for s in [*values, *argmax] if (w := _where(frag, s, width if uniform else None)) is not None]
               for frag in found]
+    placed, parts = zip(*(_whole_cells(group) for group in placed)) if placed else ((), ())
+    parts = {k for keys in parts for k in keys}  # spans a cell's whole number replaced
     blank = [all(not text[c0:c1].strip() for line in f.lines for c0, c1 in line) for f in found]
     kept = [k for k, (group, empty) in enumerate(zip(placed, blank)) if group or empty]  # not a dummy table
     found, placed = [found[k] for k in kept], [placed[k] for k in kept]
     if not any(placed):
         return ids, None
-    in_fragment = {(s.start, s.end) for group in placed for s, _, _ in group}
+    in_fragment = {(s.start, s.end) for group in placed for s, _, _ in group} | parts
     frag_lines = {line for f in found for line in f.lines}
     stray = [s for s in mine if a <= s.start < b and (s.start, s.end) not in in_fragment
              and not _WORD.search(text[line_bounds(text, s.start)[0]:line_bounds(text, s.end)[1]])
              and not any(c[0][0] <= s.start <= c[-1][1] for c in frag_lines)]
     current = {(s.start, s.end): (s.tag[2:] if ids[s.start] != outside and s.tag[2:] in known else None)
                for s in [*(s for group in placed for s, _, _ in group), *stray]}
-    moves = Moves(text, probs, ids, all_spans, current, cells, checks)
+    moves = Moves(text, probs, ids, [s for s in all_spans if (s.start, s.end) not in parts], current, cells, checks)
     groups = [[(s.start, s.end) for s, _, _ in group] for group in placed] + [[(s.start, s.end) for s in stray]]
 
     def score(assign: dict[Key, str | None]) -> tuple[float, int]:
@@ -231,6 +255,12 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
         return assign
 
     first_score, first_broken = score(moves.current)
+    whole = {k for k in moves.current if k not in {(s.start, s.end) for s in [*values, *argmax]}}  # cells joined
+    if whole:  # the model's reading is its numbers cut inside cells, not the cells' whole numbers
+        conf = probs[np.arange(len(ids)), ids]
+        as_read = {f: best_candidate(c).value for f, c in value_candidates(text, all_spans, conf).items()}
+        first_broken = sum(not c.holds(as_read) for c in moves.checks)
+        first_score = -config.violation_cost * first_broken
     lengths = [len(f.lines) for f in found]
     counted = sum(lengths) == len(rows)  # every line its row
     if first_broken == 0 and not counted:
@@ -238,7 +268,8 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     choices = [(c, r) for c in placements(lengths, len(rows), config.fragment_max_readings)
                if (r := reading(c)) is not None]
     if counted:  # the one reading: taken unless it breaks more checks than the model's
-        best = next(((score(r), r, c) for c, r in choices if moves.moved(r) and score(r)[1] <= first_broken), None)
+        best = next(((score(r), r, c) for c, r in choices
+                     if (moves.moved(r) or whole) and score(r)[1] <= first_broken), None)
     else:
         best = Moves.best(choices, score, first_score)
     if best is None:
@@ -249,7 +280,8 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
                 f"counting each fragment's lines from the chosen first rows breaks {broken} check(s), the "
                 f"model's rows {first_broken}")
     decision = {
-        "kind": "fragment_rows", "changed": True, "table": table, "span": [a, b], "fields": moves.moved(assign),
+        "kind": "fragment_rows", "changed": True, "table": table, "span": [a, b],
+        "fields": sorted({*moves.moved(assign), *(assign[k] for k in whole if assign[k] is not None)}),
         "fragments": [{"lines": len(f.lines), "first_row": rows[o]} for f, o in zip(found, choice)],
         "dropped": [text[s:e] for (s, e), f in assign.items() if f is None and moves.current[(s, e)] is not None],
         "checks_broken": {"model": first_broken, "chosen": broken},

@@ -197,3 +197,23 @@ def test_a_misread_number_or_a_unit_is_a_value_not_a_header():
     found = fragments(text, 0, len(text), 2, 1)
     assert [[text[s:e].strip() for s, e in line] for f in found for line in f.lines] == [
         ["T9", "12（其中修订5件）"], ["833.58万元", ""]]
+
+
+def test_a_number_the_model_cuts_inside_a_markdown_cell_is_read_whole(monkeypatch):
+    """``| 12 |``: the model reads the 1 as granted natural persons and the 2 as another cell.  A
+    Markdown cell holds one value: counted by its line and column, the cell's whole number is read."""
+    monkeypatch.setitem(GOLD, "new_received", 15)
+    monkeypatch.setitem(GOLD, "granted", 12)
+    monkeypatch.setitem(GOLD, "total", 15)
+    text, spans, gold = markdown_report(split=9, read_late=False)
+    cut = next(s for s in spans if s.tag == "V:t3.granted.natural_person")
+    assert text[cut.start:cut.end] == "12"
+    spans = [s for s in spans if s is not cut] + [Span(cut.start, cut.start + 1, cut.tag),
+                                                  Span(cut.start + 1, cut.end, "V:t3.granted.commercial")]
+    probs = one_hot(text, spans)
+    off = decode(text, probs, config=ArbitrationConfig(fragments=False))
+    assert off.record.cells["t3.granted.natural_person"] != 12
+    ext = decode(text, probs)
+    assert t3(ext) == gold and ext.findings == []
+    (decision,) = [d for d in ext.decisions if d["kind"] == "fragment_rows"]
+    assert "t3.granted.natural_person" in decision["fields"]
