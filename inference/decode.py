@@ -453,6 +453,14 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
             found = aln.decimal_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
+        if config.align.cells:
+            whole = aln.markdown_cells(text, probs)
+            if whole is not probs:  # most reports: no Markdown cell read cut
+                probs = whole
+                joined = argmax_ids(probs, live)
+                found = aln.decimal_decisions(text, ids, joined, kind="markdown_cell")
+                changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
+                decisions, ids = decisions + found, joined
         signed = aln.lone_signs(text, probs, ids) if config.align.signs else probs
         if signed is not probs:  # most reports: no lone sign, nothing to redo
             probs = signed

@@ -380,3 +380,22 @@ def test_a_value_on_a_labelled_line_goes_to_that_row():
     ext = decode(text, probs)
     assert {f: ext.record.cells[f] for f in cells} == cells and ext.record.cells["t2.normative.new_made"] is None
     assert [d["to"] for d in order_decisions(ext)] == ["t2.regulations.new_published"]
+
+
+def test_the_digits_of_one_markdown_cell_are_one_number():
+    """``| 20 |``: the model reads the 2 as commercial enterprises and the 0 as research
+    institutions; a pipe separates cells, so the cell's digits are one number (a recorded
+    ``markdown_cell`` decision)."""
+    text = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n| 一、本年新收 | 0 | 20 | 0 | 20 |\n"
+    at = [text.index(piece) + 2 for piece in ("| 0 | 20", "| 20 | 0", "| 0 | 20 |\n")]
+    total = text.rindex("20")
+    spans = [Span(at[0], at[0] + 1, "V:t3.new_received.natural_person"),
+             Span(at[1], at[1] + 1, "V:t3.new_received.commercial"), Span(at[1] + 1, at[1] + 2, "V:t3.new_received.research"),
+             Span(at[2], at[2] + 1, "V:t3.new_received.social_org"), Span(total, total + 2, "V:t3.new_received.total")]
+    probs = one_hot(text, spans, p=0.9)
+    off = decode(text, probs, template="2019", config=ArbitrationConfig(align=AlignConfig(cells=False)))
+    assert off.record.cells["t3.new_received.commercial"] == 2
+    ext = decode(text, probs, template="2019")
+    assert ext.record.cells["t3.new_received.commercial"] == 20 and ext.record.cells["t3.new_received.research"] is None
+    (d,) = [d for d in ext.decisions if d["kind"] == "markdown_cell"]
+    assert d["text"] == "20" and d["fields"] == ["t3.new_received.commercial"]
