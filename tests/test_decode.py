@@ -462,6 +462,36 @@ def test_two_counts_run_together_in_table_four_are_cut_where_the_sums_hold():
     assert chosen["adds_up"] == 3 and decision["alternatives"][0]["adds_up"] == 2
 
 
+def test_table_four_run_together_is_read_as_the_prose_quotes_it():
+    """``916723``: review 9, 1, 6, 7, 23 — or the same five counts in the suits' first group (the
+    group sums hold either way, the model leans to the suits).  The prose says 被申请行政复议23件:
+    the reading whose review total is 23 wins (soft: `narrative_gain`)."""
+    t4 = get_template("2019").table("t4").fields
+    review = [f for f in t4 if f.startswith("t4.review.")]
+    cells = consistent_2019(**({f: None for f in t4} | dict(zip(review, [9, 1, 6, 7, 23]))))
+    text, spans = render("2019", cells, joined=set(zip(t4, t4[1:])), one_line=("t4",))
+    prose, cut = "全年因政府信息公开工作被申请行政复议23件。\n", text.index("\n") + 1
+    text = text[:cut] + prose + text[cut:]
+    spans = [Span(s.start + len(prose), s.end + len(prose), s.tag) if s.start >= cut else s for s in spans]
+    first = span_of(spans, review[0]).start
+    assert text[first:first + 6] == "916723"
+    probs = one_hot(text, spans)
+    names = {v: k for k, v in L.items()}
+    for i in range(first, first + 6):  # each digit: the suits' column 0.5, the review's 0.3
+        tag, col = names[int(probs[i].argmax())][:2], names[int(probs[i].argmax())].rsplit(".", 1)[1]
+        other = "I-" if tag == "B-" else "B-"
+        probs[i] = 1e-6
+        probs[i, L[f"{tag}V:t4.suit_direct.{col}"]] = 0.5
+        probs[i, L[f"{tag}V:t4.review.{col}"]] = 0.3
+        probs[i, L[f"{other}V:t4.review.{col}"]] = 0.2 - 1e-6 * len(L)
+    off = decode(text, probs, config=ArbitrationConfig(narrative_gain=0.0))
+    assert off.record.cells["t4.suit_direct.total"] == 23 and off.record.cells["t4.review.total"] is None
+    ext = decode(text, probs)
+    assert [ext.record.cells[f] for f in review] == [9, 1, 6, 7, 23]
+    (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["changed"]]
+    assert next(a for a in d["alternatives"] if a["reading"] == d["chosen"]["reading"])["quoted"] == 1
+
+
 def test_digit_the_alignment_dropped_is_read_back_into_its_row():
     """``20\t0\t…\t20``: the model reads the ``0`` of ``20`` as a value of its own (the next
     cell, p 0.99), so template order drops it, and the row reads 2 … 2 — which adds up.  The
