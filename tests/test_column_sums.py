@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from xxgk.data.labels import Span
 from xxgk.data.schema import get_template
@@ -113,22 +114,34 @@ def test_a_row_that_adds_up_two_ways_is_cut_by_the_column_sums_through_it():
     assert d["column_sums"]["held"] == d["column_sums"]["of"] > 0
 
 
-def test_a_misprinted_row_run_together_is_cut_by_the_column_sums_through_it():
-    """``28531338``: the granted row prints 28, 5, 3, 1, 3 and a total of 38 (a misprint: they make
-    40), social organisations blank; the total row below carries the same numbers, so every
-    column sum through the row holds.  The model leans to the right cells but cuts the digits
-    wrong (28531 | 3 | 38); no cut adds up across the row, the column sums choose."""
-    row = {"natural_person": 28, "commercial": 5, "research": 3, "social_org": None, "legal_service": 1,
-           "other_org": 3, "total": 38}
-    gold = ["natural_person"] * 2 + ["commercial", "research", "legal_service", "other_org"] + ["total"] * 2
-    text, probs, first = _run_together("granted", row, gold, {0, 5, 6})  # the model's cut: 28531 | 3 | 38
-    assert text[first:first + 8] == "28531338"
-    off = decode(text, probs, config=ArbitrationConfig(split_column_sums=False))
-    assert off.record.cells["t3.granted.natural_person"] != 28
+MISPRINTED = {  # the granted row: printed values, the model's wrong value starts, the knob that decides
+    "28531338": ({"natural_person": 28, "commercial": 5, "research": 3, "social_org": None, "legal_service": 1,
+                  "other_org": 3, "total": 38}, {0, 5, 6}, "split_column_sums"),
+    "8501915826121100": ({"natural_person": 850, "commercial": 19, "research": 15, "social_org": 8,
+                          "legal_service": 26, "other_org": 12, "total": 1100}, {0, 1, 4, 7, 11}, "split_column_reading"),
+}
+
+
+@pytest.mark.parametrize("printed", list(MISPRINTED))
+def test_a_misprinted_row_run_together_is_cut_by_the_column_sums_through_it(printed):
+    """The granted row misprints its total (``28531338``: 28, 5, 3, 1, 3 make 40, not 38;
+    ``8501915826121100``: the 19 a misprint of 189), so no cut adds up across it; the total row
+    below carries the same numbers, so every column sum through the row holds.  The model leans to
+    the right cells but cuts the digits wrong (28531 | 3 | 38; 8 | 501 | 915 …).  Among the cuts
+    offered the column sums choose (``split_column_sums``); where the right cut is not among the
+    most probable offered, one more reading — the cut whose values meet the most column sums — is
+    (``split_column_reading``)."""
+    row, wrong_starts, knob = MISPRINTED[printed]
+    gold = [c for c, v in row.items() if v is not None for _ in str(v)]
+    text, probs, first = _run_together("granted", row, gold, wrong_starts)
+    assert text[first:first + len(printed)] == printed
+    off = decode(text, probs, config=ArbitrationConfig(**{knob: False}))
+    assert off.record.cells["t3.granted.natural_person"] != row["natural_person"]
     ext = decode(text, probs)
     assert {c: ext.record.cells[f"t3.granted.{c}"] for c in COLS} == row
     (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["span"][0] == first]
     assert d["column_sums"]["held"] == d["column_sums"]["of"] and "column sums" in d["reason"]
+    assert not next(a for a in d["alternatives"] if a["reading"] == d["chosen"]["reading"])["adds_up"]
 
 
 def test_two_rows_whose_columns_are_swapped_are_moved_together():
@@ -152,24 +165,6 @@ def test_two_rows_whose_columns_are_swapped_are_moved_together():
     assert {r: ext.record.cells[f"t3.{r}.{c}"] for r, (c, _) in gold.items()} == {r: v for r, (_, v) in gold.items()}
     assert ext.record.cells["t3.partial.social_org"] is None
     assert [d for d in ext.decisions if d["kind"] == "joint_columns"]
-
-
-def test_a_misprinted_row_no_offered_cut_reads_is_read_as_its_columns_say():
-    """``8501915826121100``: 850, 19, 15, 8, 26, 12 and a total of 1100 (the 19 a misprint of 189: no
-    cut adds up); the model starts values in the wrong places (8 | 501 | 915 …), so the right cut is
-    not among the most probable offered.  One more reading — the cut whose values meet the most
-    column sums through the row — is."""
-    row = {"natural_person": 850, "commercial": 19, "research": 15, "social_org": 8, "legal_service": 26,
-           "other_org": 12, "total": 1100}
-    gold = [c for c, v in row.items() for _ in str(v)]
-    text, probs, first = _run_together("granted", row, gold, {0, 1, 4, 7, 11})
-    assert text[first:first + 16] == "8501915826121100"
-    off = decode(text, probs, config=ArbitrationConfig(split_column_reading=False))
-    assert off.record.cells["t3.granted.natural_person"] != 850
-    ext = decode(text, probs)
-    assert {c: ext.record.cells[f"t3.granted.{c}"] for c in COLS} == row
-    (d,) = [d for d in ext.decisions if d["kind"] == "split" and d["span"][0] == first]
-    assert d["column_sums"]["held"] == d["column_sums"]["of"] and not d["alternatives"][-1]["adds_up"]
 
 
 def test_a_row_run_together_with_a_space_before_its_total_is_still_decided_by_the_column_sums():
