@@ -39,7 +39,7 @@ unsure how to cut:
   ``Σ log q (cut) + Σ log (1 − q) (no cut)``, plus that of reading each digit of
   the stretch (or not: `read_logp`), plus a weighted log-probability of its cells.
 
-``arbitrate.split_rows`` then decides each row on its own sums (soft: each sum that
+``rows.split_rows`` then decides each row on its own sums (soft: each sum that
 holds is evidence worth ``split_match_gain``, weighed against the model's doubt)
 and records the decision.  Nothing here knows a layout or a report.
 """

@@ -694,7 +694,7 @@ def test_a_table_two_row_run_together_is_not_read_with_a_leading_zero():
 def test_a_reading_that_cuts_a_number_with_no_start_between_is_malformed():
     """``47`` read 4 (B- natural person) and 7 (I- of commercial: no value of that cell goes on
     there) cuts a digit run with nothing saying a value starts: malformed, as a leading zero."""
-    from xxgk.inference.arbitrate import Site, add_readings
+    from xxgk.inference.sites import Site, add_readings
 
     text = "一、本年新收\t47\t"
     a = text.index("47")

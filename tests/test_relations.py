@@ -8,7 +8,7 @@ from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import decode
 
 from .conftest import one_hot
-from .test_decode import L, consistent_2019, render, span_of, unsure
+from .test_decode import consistent_2019, render, span_of, unsure
 
 PROCUREMENT = ("t2.procurement.projects", "t2.procurement.amount")
 LICENSING = ("t2.licensing.prev_items", "t2.licensing.change", "t2.licensing.decisions")
