@@ -412,7 +412,8 @@ def markdown_cells(text: str, probs: np.ndarray) -> np.ndarray:
     out = probs
     for a, b in runs:
         first = int(np.argmax(probs[a, bcols]))
-        if probs[a, vmask].sum() < 0.5 or not (probs[a + 1:b, bcols].max(axis=1) > probs[a + 1:b, icols].max(axis=1)).any():
+        cut = probs[a + 1:b, bcols].max(axis=1) > probs[a + 1:b, icols].max(axis=1)
+        if probs[a, vmask].sum() < 0.5 or not cut.any():
             continue  # not read as a value, or read as one already
         if out is probs:
             out = np.array(probs, copy=True)

@@ -11,8 +11,8 @@ late, its last rows dropped, or every fragment read from the first row.
 A fragment's lines are consecutive rows of the table, its cells consecutive columns,
 so each fragment has one unknown, its first row.  A cell holds one number: where the model cut
 one (``| 12 |`` read 1 and 2), the cell's whole number is what moves (`_whole_cells`; cached
-probabilities, seed-1 and seed-2 test reports: 20 cells right, none lost).  This stage offers those readings:
-every value inside a fragment takes the cell of its line and column, for each choice of
+probabilities, seed-1 and seed-2 test reports: 20 cells right, none lost).  This stage offers
+those readings: every value inside a fragment takes the cell of its line and column, for each choice of
 first rows (fragments in order, inside the table):
 
     gain = weight × Σ_values (log p(new cell) − log p(cell read))
@@ -136,7 +136,10 @@ def _where(fragment: Fragment, span: Span, columns: int | None) -> tuple[int, in
     return None
 
 
-def _whole_cells(group: list[tuple[Span, int, int | None]]) -> tuple[list[tuple[Span, int, int | None]], set[Key]]:
+Placed = list[tuple[Span, int, int | None]]  # a fragment's value spans, each with its line and column
+
+
+def _whole_cells(group: Placed) -> tuple[Placed, set[Key]]:
     """A Markdown cell holds one value: spans the model cut inside one cell (``| 12 |`` read 1 and 2,
     two cells) become one span over the cell's number (tagged as the first), so the cell's line
     and column give the whole number its cell.  Returns the group and the keys of the spans

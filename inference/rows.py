@@ -49,6 +49,10 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     return all(values[c.lhs[0]] is not None and c.holds(values) for c in sums)
 
 
+# a row run together: its site, its readings as recorded, its cells, the index of its decision
+RowRead = tuple[Site, list[dict[str, Any]], tuple[str, ...], int]
+
+
 _DIGIT_RUN = re.compile(r"\d+")
 
 
@@ -64,11 +68,12 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     """Run-together rows (table 二, 三, 四) the model is unsure how to cut (``split.py``), each decided on
     its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` for
     each of the row's sums that holds with its total read (R3; R4 — a table-四 group left blank
-    holds too), minus `malformed_cost` per malformed value (a leading zero, a digit left unread).  The
+    holds too), plus `narrative_gain` for each figure the prose quotes for its cells that it reads,
+    minus `malformed_cost` per malformed value (a leading zero, a digit left unread).  The
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed."""
     sites, decisions, changed = [], [], {}
-    run_together: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]] = []
+    run_together: list[RowRead] = []
     vmask = value_label_mask()
     digits = with_digits(text)  # OCR's look-alikes inside numbers as digits (``5〇`` is 5 and 0), same offsets
     seen = np.ones(len(text), dtype=bool)  # not the page numbers and running heads the model view leaves out
@@ -191,7 +196,7 @@ def _column_reading(text: str, probs: np.ndarray, ids: np.ndarray, site: Site, r
 
 
 def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-                    rows_read: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
+                    rows_read: list[RowRead],
                     decisions: list[dict[str, Any]], changed: dict[str, int], config: Any) -> None:
     """Table-三 rows run together re-decided on the column sums through them (R1, R2), the other rows
     as read: each sum that holds through a cell the reading fills adds `split_match_gain` to its
@@ -228,7 +233,7 @@ def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
     return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
 
 
-def _choose(ids: np.ndarray, values: dict[str, Value], row_read: tuple[Site, list[dict[str, Any]], tuple[str, ...], int],
+def _choose(ids: np.ndarray, values: dict[str, Value], row_read: RowRead,
             best: int, held: tuple[int, int], decisions: list[dict[str, Any]], changed: dict[str, int],
             others: str) -> None:
     """Write a run-together row's reading ``best``, chosen on the column sums (``held``: how many of
@@ -252,7 +257,7 @@ def _choose(ids: np.ndarray, values: dict[str, Value], row_read: tuple[Site, lis
 
 
 def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns: list[Check],
-                          rows_read: list[tuple[Site, list[dict[str, Any]], tuple[str, ...], int]],
+                          rows_read: list[RowRead],
                           least: list[int], decisions: list[dict[str, Any]], changed: dict[str, int],
                           config: Any) -> None:
     """Two run-together rows decided at once on the column sums through either: rows each cut two

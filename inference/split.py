@@ -487,6 +487,6 @@ def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, .
 MAX_COMBINATIONS = 13000  # cut sets tried per row and value count: C(16, 8) = 12870, every count of `split_max_cuts`
 
 
-__all__ = ["RowCut", "assign_columns", "column_reading", "commas_fit", "cut_points", "first_logp", "group_commas", "group_readings",
-           "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts", "row_regions",
-           "run_on", "sum_groups"]
+__all__ = ["RowCut", "assign_columns", "column_reading", "commas_fit", "cut_points", "first_logp", "group_commas",
+           "group_readings", "numeral_end", "printed_chars", "row_checks", "row_column_probs", "row_cuts",
+           "row_regions", "run_on", "sum_groups"]
