@@ -198,3 +198,32 @@ def test_two_rows_cut_the_same_wrong_way_are_decided_together():
     assert [[ext.record.cells[f"t3.{r}.{c}"] for c in COLS] for r in ("new_received", "total")] == \
         [list(values.values())] * 2
     assert all("decided together" in d["reason"] for d in ext.decisions if d["kind"] == "split" and d["changed"])
+
+
+def test_fifteen_rows_read_in_one_wrong_column_are_all_moved(monkeypatch):
+    """Fifteen result rows print ``11`` (one commercial enterprise, a total of 1; blanks printed as
+    nothing) and the new-applications and totals rows carry commercial 15: the model leans to social
+    organisations for every row (0.3 against 0.25).  The descent moves one row a step, each step
+    bringing the sums closer — fifteen steps, more than the twelve it once stopped at, where no
+    reading was taken at all (the column-pattern stage, which could move the two sum rows
+    instead, is off)."""
+    import xxgk.inference.joint as joint
+
+    results = [r.key for r in T3.rows if r.key not in ("new_received", "carried_over", "total", "carried_forward")][:15]
+    sums = {"commercial": len(results), "total": len(results)}
+    printed = {"new_received": sums, "total": sums} | {r: {"social_org": 1, "total": 1} for r in results}
+    text, probs = crawler_table(printed, {})
+    for row in results:
+        label = next(r.text for r in T3.rows if r.key == row)
+        i = text.index(label) + len(label)
+        probs[i] = 1e-6
+        for c in COLS[:-1]:
+            probs[i, L[f"B-V:t3.{row}.{c}"]] = {"social_org": 0.3, "commercial": 0.25}.get(c, 0.1)
+    config = ArbitrationConfig(patterns=False)
+    monkeypatch.setattr(joint, "MAX_MOVES", 12)
+    assert all(decode(text, probs, config=config).record.cells[f"t3.{r}.social_org"] == 1 for r in results)
+    monkeypatch.undo()
+    ext = decode(text, probs, config=config)
+    assert all(ext.record.cells[f"t3.{r}.commercial"] == 1 for r in results) and ext.findings == []
+    (d,) = [d for d in ext.decisions if d["kind"] == "joint_columns"]
+    assert "15 value(s) moved" in d["reason"]
