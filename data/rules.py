@@ -48,6 +48,11 @@ class Check:
         left, right = self.sides(cells)
         return abs(left - right) < 1e-9
 
+    def needs(self, field: str, cells: Mapping[str, Value]) -> float:
+        """The value of ``field`` that makes the equation hold, the other cells as in ``cells``."""
+        left, right = self.sides({**cells, field: None})
+        return right - left if field in self.lhs else left - right
+
 
 @dataclass
 class Finding:

@@ -53,8 +53,9 @@ import numpy as np
 
 from ..data.labels import OUTSIDE, label2id
 from ..data.schema import SIGNED_FIELDS, cross_template_targets, get_template
-from .decode import (best_candidate, fold_width, label_names, live_rows, span_value, spans_of, value_candidates,
-                     value_columns, write_cell)
+from .decode import (fold_width, label_names, live_rows, read_values, span_value, spans_of, value_columns,
+                     write_cell)
+from .view import markdown_rows
 
 
 @dataclass(frozen=True)
@@ -326,11 +327,6 @@ def align_table(spans: list[SpanCells], config: AlignConfig) -> tuple[list[int |
 # --------------------------------------------------------------------------- #
 # Entry point
 # --------------------------------------------------------------------------- #
-def _cells(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Any]:
-    conf = probs[np.arange(len(ids)), ids] if len(ids) else np.zeros(0)
-    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
-
-
 @cache
 def _value_label_ids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B- ids, I- ids) of every ``V:`` field, aligned by field, and a mask of all value labels."""
@@ -394,7 +390,6 @@ def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
     return out
 
 
-_PIPE_ROW = re.compile(r"^[ \t]*\|(?:[^|\n]*\|){3,}[ \t]*$", re.M)  # a Markdown row of three cells or more
 _CELL_DIGITS = re.compile(r"(?<=\|)[ \t\xa0\u3000]*([0-9０-９]{2,})[ \t\xa0\u3000]*(?=\|)")  # one number alone
 
 
@@ -405,7 +400,7 @@ def markdown_cells(text: str, probs: np.ndarray) -> np.ndarray:
     the model's counting gave the ``0`` (``20`` read 2 | 0, the 0 another cell's).  Converters never
     merge two Markdown cells into one; a cell holding ``0   0`` (merged, spaced) is left alone.
     Rows still sum to 1."""
-    runs = [m.span(1) for row in _PIPE_ROW.finditer(text) for m in _CELL_DIGITS.finditer(text, row.start(), row.end())]
+    runs = [m.span(1) for a, b in markdown_rows(text) for m in _CELL_DIGITS.finditer(text, a, b)]
     if not runs:
         return probs
     bcols, icols, vmask = _value_label_ids()
@@ -579,7 +574,7 @@ def align(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     moved = ids != first
     changed: dict[str, int] = {}
     if moved.any():
-        before, after = _cells(text, probs, first), _cells(text, probs, ids)
+        before, after = read_values(text, probs, first), read_values(text, probs, ids)
         for f in sorted(set(before) | set(after)):
             if before.get(f) != after.get(f) and f in owner:
                 changed[f] = owner[f]

@@ -84,7 +84,7 @@ from ..data.schema import get_template
 from .align import AlignConfig
 from .columns import column_readings, table4_columns
 from .decode import (MARK_CHARS, SpanValue, best_candidate, fold_width, label_ids, label_names, list_number_before,
-                     span_value, spans_of, value_candidates, value_label_mask)
+                     read_values, span_value, spans_of, value_label_mask)
 from .fragments import fragment_readings
 from .joint import joint_columns
 from .lines import line_readings
@@ -383,8 +383,7 @@ def placement_sites(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     """A site per table-三 row / table-四 group whose first reading breaks a check through its
     cells, its readings the other placements of its values in the row (``place.py``); rows
     overlapping an earlier site or a split row are left to those."""
-    conf = probs[np.arange(len(ids)), ids]
-    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+    values = read_values(text, probs, ids)
     broken = [c for c in checks if not c.holds(values)]
     if not broken:
         return []
@@ -635,10 +634,7 @@ def fill_missed_cells(cells: dict[str, Value], template: str,
         checks = through.get(f, [])
         if cells.get(f) is not None or len(checks) < config.missed_min_checks:
             continue
-        implied = set()
-        for c in checks:
-            left, right = c.sides(cells)
-            implied.add(right - left if f in c.lhs else left - right)
+        implied = {c.needs(f, cells) for c in checks}
         if len(implied) != 1:
             continue
         v = implied.pop()

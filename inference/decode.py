@@ -505,8 +505,14 @@ class NoTemplateError(ValueError):
     """Neither template's headers nor any value were found in the text."""
 
 
+def read_values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
+    """Every cell's value as the reading ``ids`` gives it (its most confident candidate)."""
+    conf = probs[np.arange(len(ids)), ids] if len(ids) else np.zeros(0)
+    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
+
+
 __all__ = ["Extraction", "LIST_NUMERAL", "MARK_CHARS", "NoTemplateError", "OUTSIDE", "SpanValue", "argmax_ids",
            "best_candidate", "build_extraction", "check", "check_probs", "choose_template", "decode", "fold_width",
            "label_ids", "label_names", "list_number_before", "live_rows", "numbers_not_labels", "parse_amount",
-           "parse_count", "parse_value", "parse_year", "span_value", "spans_of", "template_of", "value_candidates",
-           "value_label_mask"]
+           "parse_count", "parse_value", "parse_year", "read_values", "span_value", "spans_of", "template_of",
+           "value_candidates", "value_label_mask"]

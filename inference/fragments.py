@@ -47,7 +47,7 @@ from ..data.labels import Span, label2id
 from ..data.projection.values import NUMBER
 from ..data.rules import Check
 from ..data.schema import get_template
-from .decode import best_candidate, fold_width, spans_of, value_candidates
+from .decode import fold_width, read_values, spans_of
 from .whole import Key, Moves, line_bounds
 
 _SEPARATOR = re.compile(r"^\s*:?-{3,}:?\s*$")  # | --- | (a header's underline; one "-" is a value)
@@ -260,8 +260,7 @@ def fragment_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     first_score, first_broken = score(moves.current)
     whole = {k for k in moves.current if k not in {(s.start, s.end) for s in [*values, *argmax]}}  # cells joined
     if whole:  # the model's reading is its numbers cut inside cells, not the cells' whole numbers
-        conf = probs[np.arange(len(ids)), ids]
-        as_read = {f: best_candidate(c).value for f, c in value_candidates(text, all_spans, conf).items()}
+        as_read = read_values(text, probs, ids)
         first_broken = sum(not c.holds(as_read) for c in moves.checks)
         first_score = -config.violation_cost * first_broken
     lengths = [len(f.lines) for f in found]

@@ -30,7 +30,7 @@ from ..data.gold import Value
 from ..data.labels import Span, label2id
 from ..data.rules import relations_for
 from ..data.schema import AMOUNT_FIELDS
-from .decode import MARK_CHARS, best_candidate, fold_width, parse_value, spans_of, value_candidates, write_cell
+from .decode import MARK_CHARS, fold_width, parse_value, read_values, spans_of, write_cell
 from .fragments import table_grid
 from .split import run_on, unread_ends
 from .whole import FLOOR
@@ -113,8 +113,7 @@ def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
     the cells whose value changed).  ``config``: an ``ArbitrationConfig`` (relation_cost)."""
     relations = relations_for(template)
     spans = spans_of(ids)
-    conf = probs[np.arange(len(ids)), ids]
-    values = {f: best_candidate(c).value for f, c in value_candidates(text, spans, conf).items()}
+    values = read_values(text, probs, ids)
     out, decisions = ids.copy(), []
     outside = label2id()["O"]
     for row in (tuple(f"t2.{r}.{c}" for c in cols) for r, cols in table_grid(template, "t2")):

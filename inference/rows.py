@@ -19,8 +19,8 @@ import numpy as np
 from ..data.gold import Value, numeric
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for, narrative_figures
-from .decode import (best_candidate, fold_width, label_names, spans_of, value_candidates, value_label_mask,
-                     write_cell)
+from .decode import (best_candidate, fold_width, label_names, read_values, spans_of, value_candidates,
+                     value_label_mask, write_cell)
 from .sites import Reading, Site, add_readings, is_malformed
 from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
                     row_cuts, row_regions, run_on)
@@ -154,12 +154,6 @@ def quoted_figures(text: str, ids: np.ndarray) -> Quoted:
     return tuple((value, fields) for _, value, fields in narrative_figures(text, first))
 
 
-def _needed(check: Check, f: str, values: Mapping[str, Value]) -> float:
-    """The value of ``f`` that makes ``check`` hold, the other cells as in ``values``."""
-    left, right = check.sides({**values, f: None})
-    return right - left if f in check.lhs else left - right
-
-
 def _column_reading(text: str, probs: np.ndarray, ids: np.ndarray, site: Site, rows: list[dict[str, Any]],
                     row: tuple[str, ...], sums: tuple[Check, ...], through: list[tuple[Check, set[str]]],
                     values: Mapping[str, Value], config: Any) -> None:
@@ -173,7 +167,7 @@ def _column_reading(text: str, probs: np.ndarray, ids: np.ndarray, site: Site, r
         return
     q, digit, fixed, _ = cut_points(digits, probs, a, end, config.split_min, config.split_max_cuts)
     expected = [[int(v) for c, cells in through if f in cells
-                 for v in [_needed(c, f, values)] if v >= 0 and v == int(v)] for f in row]
+                 for v in [c.needs(f, values)] if v >= 0 and v == int(v)] for f in row]
     shown = "".join(fold_width(ch) if d else " " for ch, d in zip(digits[a:end], digit))
     cells = column_reading(shown, printed_chars(digits, a, end), set(fixed), q, expected)
     if not cells:
@@ -208,7 +202,7 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     columns = [c for c in checks_for(template) if c.rule in ("R1", "R2")]
     least = [rows[decisions[k]["chosen"]["reading"]]["adds_up"] for _, rows, _, k in rows_read]  # a row that
     for round_ in range(2):  # adds up keeps adding up
-        values = _values(text, probs, ids)
+        values = read_values(text, probs, ids)
         moved = False
         for n, (site, rows, row, k) in enumerate(rows_read):
             through = [(c, set(c.fields) & set(row)) for c in columns if set(c.fields) & set(row)]
@@ -226,11 +220,6 @@ def _by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, template: str
             break
     if config.split_pair_readings:
         _pairs_by_column_sums(text, probs, ids, columns, rows_read, least, decisions, changed, config)
-
-
-def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
-    conf = probs[np.arange(len(ids)), ids]
-    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
 
 
 def _choose(ids: np.ndarray, values: dict[str, Value], row_read: RowRead,
@@ -267,7 +256,7 @@ def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns
     moves when its joint score (both rows' scores, `split_match_gain` per sum through a cell either
     fills that holds) beats the pair as read, and most of those sums hold (else the table is
     misread elsewhere and the columns tell nothing)."""
-    values = _values(text, probs, ids)
+    values = read_values(text, probs, ids)
     index = {id(c): x for x, c in enumerate(columns)}
     chosen = [decisions[k]["chosen"]["reading"] for _, _, _, k in rows_read]
     options, part, fills, scores = [], [], [], []

@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..data.gold import Value, numeric
+from ..data.gold import numeric
 from ..data.labels import Span
 from ..data.rules import Check
-from .decode import best_candidate, fold_width, spans_of, value_candidates, write_cell
+from .decode import fold_width, read_values, spans_of, write_cell
 from .fragments import table_rows
 from .whole import cell_logp
 
@@ -72,11 +72,6 @@ def _runs(text: str, spans: list[Span], rows: tuple[str, ...]) -> dict[str, tupl
     return out
 
 
-def _values(text: str, probs: np.ndarray, ids: np.ndarray) -> dict[str, Value]:
-    conf = probs[np.arange(len(ids)), ids]
-    return {f: best_candidate(c).value for f, c in value_candidates(text, spans_of(ids), conf).items()}
-
-
 def totals_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
                    config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Table 三 read as its total column only, where that scores better than the model's reading:
@@ -96,7 +91,7 @@ def totals_reading(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     out = ids.copy()
     for row, (a, b) in moved.items():
         write_cell(out, a, b, f"t3.{row}.{TOTAL}")
-    first, chosen = _values(text, probs, ids), _values(text, probs, out)
+    first, chosen = read_values(text, probs, ids), read_values(text, probs, out)
     sums = [c for c in checks if c.rule in ("R1", "R2")]
     if not all(c.holds(chosen) and numeric(chosen.get(c.lhs[0])) for c in sums if c.lhs[0].endswith(f".{TOTAL}")):
         return ids, None

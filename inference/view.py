@@ -86,7 +86,7 @@ def _lone_cell(chars: str, pipes: bool) -> re.Pattern:
 _LONE = _lone_cell("".join(c for c in CONFUSABLE if c != "|"), pipes=True)
 _LONE_OR_BAR = _lone_cell("".join(CONFUSABLE), pipes=False)
 # a line that is a Markdown table row: starts and ends with a pipe (``|2`` is OCR's 12)
-_PIPE_ROW = re.compile(r"^(?=[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$)", re.MULTILINE)
+_PIPE_ROW = re.compile(r"^[ \t\u3000\xa0]*\|[^\n]*\|[ \t\u3000\xa0]*$", re.MULTILINE)
 _HEAD = re.compile(r"[\f \t\u3000\xa0]*([^\n\t]*[^\s])[ \u3000\xa0]*(?:\n|\Z)")  # the next line's words
 _HEAD_MIN_CJK = 6
 _EMPTY_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t\u3000\xa0]*\n\Z")  # an empty line ending where the match starts
@@ -148,13 +148,18 @@ def thousands_commas(text: str, shown: str | None = None) -> list[int]:
     return [m.start() for m in THOUSANDS.finditer(with_digits(text) if shown is None else shown)]
 
 
+def markdown_rows(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line that is a Markdown table row (it starts and ends with a pipe)."""
+    return [m.span() for m in _PIPE_ROW.finditer(text)]
+
+
 def ocr_digits(text: str) -> list[tuple[int, str]]:
     """``(offset, digit)`` for each OCR confusion (``O`` ``l`` ``|`` ``S`` …) in a run of digits:
     a run of digits and confusions holding a digit, with no Latin letter on either side (a pipe
     not in a Markdown row) — or alone in a cell of a line holding two numbers or more (``0  D  0``;
     ``0  |  0`` on a line with no other pipe)."""
     out = []
-    pipes = {m.start() for m in _PIPE_ROW.finditer(text)}  # Markdown rows: ``|0|1|`` is cells, not 1011
+    pipes = {a for a, _ in markdown_rows(text)}  # Markdown rows: ``|0|1|`` is cells, not 1011
     for m in _DIGIT_RUN.finditer(text):
         run = m.group()
         if any(c.isdigit() for c in run):
@@ -213,5 +218,5 @@ def model_view(text: str) -> tuple[str, np.ndarray]:
     return "".join(shown[i] for i in where), where
 
 
-__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "bare_page_numbers", "common_indent", "model_view",
-           "ocr_digits", "page_number_lines", "running_heads", "thousands_commas", "with_digits"]
+__all__ = ["PAGE_NUMBER", "REMARK", "THOUSANDS", "UNIT", "bare_page_numbers", "common_indent", "markdown_rows",
+           "model_view", "ocr_digits", "page_number_lines", "running_heads", "thousands_commas", "with_digits"]
