@@ -328,7 +328,10 @@ def find_sites(positions: list[int], ids: np.ndarray) -> list[Site]:
 
     A segment reaches back to the start of the span holding the character before the
     run and forward to the end of the span holding the character after it, so no
-    span of any reading crosses a segment's ends.
+    span of any reading crosses a segment's ends.  Segments that overlap are one site;
+    segments that only touch are two (a site's readings multiply: the beam keeps
+    ``max_site_readings``, and the rows of a crawler line, labels and values abutting,
+    would otherwise chain into one site whose readings crowd each other out).
     """
     if not positions:
         return []
@@ -347,7 +350,7 @@ def find_sites(positions: list[int], ids: np.ndarray) -> list[Site]:
         s, e = run[0], run[-1] + 1
         a = spans[span_at[s - 1]].start if s > 0 and span_at[s - 1] >= 0 else s
         b = spans[span_at[e]].end if e < len(ids) and span_at[e] >= 0 else e
-        if sites and a <= sites[-1].b:
+        if sites and a < sites[-1].b:  # overlapping; segments that only touch stay apart
             sites[-1].b = max(sites[-1].b, b)
             sites[-1].positions.extend(run)
         else:
@@ -544,7 +547,10 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         rows, decisions, changed = split_rows(text, probs, ids, template, config)
         for site in rows:
             taken[site.a:site.b] = True
-    sites = [s for s in find_sites(uncertain_positions(probs, ids, config, frozen), ids) if not taken[s.a:s.b].any()]
+    # a split row's characters are decided; the others' sites are found without them (a site spans
+    # from the span before its characters to the span after, and would merge across the row)
+    unsure = [p for p in uncertain_positions(probs, ids, config, frozen) if not taken[p]]
+    sites = [s for s in find_sites(unsure, ids) if not taken[s.a:s.b].any()]
     for site in sites:
         read_site(site, text, probs, ids, config)
     checks = checks_for(template)

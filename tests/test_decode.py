@@ -895,3 +895,18 @@ def test_a_sign_read_as_nothing_before_a_change_starts_it():
     assert [ext.record.cells[f] for f in row] == ["无", -1]
     (decision,) = [d for d in ext.decisions if d["kind"] == "sign"]
     assert decision["fields"] == [row[1]] and decision["text"] == "－1"
+
+
+def test_sites_whose_segments_only_touch_stay_apart():
+    """Crawler text: a row's values, the next row's label, its values — labels and values abut.  The
+    segment of an unsure value reaches to the end of the span after it; the next row's segment starts
+    at its label.  Touching is not overlapping: two sites, so neither's readings crowd the other's out."""
+    from xxgk.inference.arbitrate import find_sites
+
+    tags = (["B-R:t3.other", "I-R:t3.other"] + ["B-V:t3.other.natural_person", "B-V:t3.other.total"]
+            + ["B-R:t3.total", "I-R:t3.total"] + ["O", "O"] + ["B-R:t3.carried_forward"])
+    ids = np.array([L[t] for t in tags])
+    sites = find_sites([2, 6, 7], ids)
+    assert [(s.a, s.b, s.positions) for s in sites] == [(0, 4, [2]), (4, 9, [6, 7])]
+    # the next row's label unsure too: its segment reaches back into the first's, one site
+    assert [(s.a, s.b, s.positions) for s in find_sites([2, 4, 6, 7], ids)] == [(0, 9, [2, 4, 6, 7])]
