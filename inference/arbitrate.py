@@ -184,6 +184,11 @@ class ArbitrationConfig:
     # ... and two rows at a time (both cut two ways that add up, one the totals row of the
     # other), among each row's best-scoring readings that add up: this many per row.  0: off.
     split_pair_readings: int = 6
+    # ... and all such rows at once (``rows._all_by_column_sums``): rows cut alike, a column short by
+    # the sum of their errors, that no one or two moved put right; where a column sum breaks, the rows
+    # whose own cut adds up join them.  States of the column sums kept (300 read 3 cells fewer on the
+    # seed-2 halves, 10,000 the same as 2,000).  0: off.
+    split_joint_states: int = 2000
     # Evidence, in nats, of a figure the report's prose quotes (收到申请N件, 行政复议N件, 行政诉讼N件:
     # the N1 soft check) that a whole-row reading reads in the cells it names: the prose quotes
     # the table in most reports, a wrong cut matches it by chance now and then.  Cached

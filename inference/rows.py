@@ -56,11 +56,11 @@ RowRead = tuple[Site, list[dict[str, Any]], tuple[str, ...], int]
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-def _runs_together(digits: str, first: dict[str, Any]) -> bool:
-    """The model's reading of the row cuts one of its printed digit runs: values abut with nothing
-    between (crawler text, padded with a space here and there: ``413914496 527``), not a row printed
-    apart (``0\t200\t202``, which another cut may still split)."""
-    return sum(v is not None for v in first["values"].values()) > len(_DIGIT_RUN.findall(fold_width(digits)))
+def _runs_together(digits: str, values_read: int) -> bool:
+    """The model's reading of the row (``values_read`` values) cuts one of its printed digit runs:
+    values abut with nothing between (crawler text, padded with a space here and there:
+    ``413914496 527``), not a row printed apart (``0\t200\t202``, which another cut may still split)."""
+    return values_read > len(_DIGIT_RUN.findall(fold_width(digits)))
 
 
 def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
@@ -71,7 +71,9 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     holds too), plus `narrative_gain` for each figure the prose quotes for its cells that it reads,
     minus `malformed_cost` per malformed value (a leading zero, a digit left unread).  The
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
-    one decision each, and field -> decision for the values changed."""
+    one decision each, and field -> decision for the values changed.  Table-三 rows run together are
+    then decided again on the column sums (`_by_column_sums`) — with them, where a column sum breaks,
+    the rows whose own cut adds up and were left as read (``22426`` cut 2 | 24 | 26 adds up too)."""
     sites, decisions, changed = [], [], {}
     run_together: list[RowRead] = []
     vmask = value_label_mask()
@@ -81,15 +83,13 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     for a, b in pages + running_heads(text, pages):
         seen[a:b] = False
     quoted = quoted_figures(text, ids) if config.narrative_gain else ()
-    for a, b, row, read in row_regions(digits, ids, template, seen):
-        sums = row_checks(template, row)
-        if _settled(digits, probs, ids, a, b, row, sums, vmask):
-            continue
+
+    def read_row(a: int, b: int, row: tuple[str, ...], read: Any, sums: tuple[Check, ...]) -> None:
         end = numeral_end(digits, a, b)  # the cuts leave a list number of the next label unread
         cuts = row_cuts(digits, probs, a, end, row, template, config.split_min, config.split_max_cuts,
                         config.split_readings, config.split_column_weight)
         if not cuts:
-            continue
+            return
         base = first_logp(digits, probs, a, end, ids, row, config.split_min, config.split_max_cuts,
                           config.split_column_weight)
         first = tuple(int(x) for x in ids[a:b])
@@ -107,7 +107,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             for f in row:
                 if best["values"][f] != rows[0]["values"][f]:
                     changed[f] = len(decisions)
-        if sums and row[0].startswith("t3.") and _runs_together(digits[a:b], rows[0]):
+        if sums and row[0].startswith("t3.") and \
+                _runs_together(digits[a:b], sum(v is not None for v in rows[0]["values"].values())):
             run_together.append((site, rows, row, len(decisions)))
         ranked = sorted(rows[1:], key=lambda r: (-r["score"], r["reading"]))
         shown = [rows[0]] + [r for r in ranked[:config.record_alternatives - 1]]
@@ -119,6 +120,22 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             "reason": (f"run-together row; the model's cut {'adds' if rows[0]['adds_up'] else 'does not add'} up "
                        f"across the row; reading {best['reading']} (log-probability {best['logp']:.2f} against the "
                        f"model's cut{', adds up' if best['adds_up'] else ''}) scores best")})
+
+    settled = []  # table-三 rows run together whose cut adds up: read again if the column sums break
+    for a, b, row, read in row_regions(digits, ids, template, seen):
+        sums = row_checks(template, row)
+        if _settled(digits, probs, ids, a, b, row, sums, vmask):
+            if config.split_joint_states and sums and row[0].startswith("t3.") \
+                    and _runs_together(digits[a:b], len(read)):
+                settled.append((a, b, row, read, sums))
+            continue
+        read_row(a, b, row, read, sums)
+    if settled and config.split_column_sums:
+        values = read_values(text, probs, ids)
+        if any(not c.holds(values) for c in checks_for(template) if c.rule in ("R1", "R2")):
+            for a, b, row, read, sums in settled:
+                read_row(a, b, row, read, sums)
+            run_together.sort(key=lambda r: r[0].a)
     if run_together and config.split_column_sums:
         _by_column_sums(text, probs, ids, template, run_together, decisions, changed, config)
     return sites, decisions, changed
@@ -245,6 +262,32 @@ def _choose(ids: np.ndarray, values: dict[str, Value], row_read: RowRead,
                    f"the cells it fills (R1, R2), {others}, and scores best with them")})
 
 
+Options = tuple[list[list[int]], list[np.ndarray], list[np.ndarray], list[np.ndarray]]
+
+
+def _row_options(rows_read: list[RowRead], least: list[int], chosen: list[int], columns: list[Check],
+                 config: Any) -> Options:
+    """Each run-together row's `split_pair_readings` best-scoring readings that add up as often as the
+    one it had (and that one): their indices, each one's share of each column sum (lhs − rhs), the
+    sums through a cell it fills, and its score."""
+    index = {id(c): x for x, c in enumerate(columns)}
+    options, part, fills, scores = [], [], [], []
+    for n, (_, rows, row, _) in enumerate(rows_read):
+        ok = sorted((j for j, r in enumerate(rows) if r["adds_up"] >= least[n]), key=lambda j: (-rows[j]["score"], j))
+        ok = ok[:config.split_pair_readings] + ([chosen[n]] if chosen[n] not in ok[:config.split_pair_readings] else [])
+        options.append(ok)
+        share = np.zeros((len(ok), len(columns)))
+        fill = np.zeros((len(ok), len(columns)), dtype=bool)
+        for x, j in enumerate(ok):
+            for c in columns:
+                for f in set(c.fields) & set(row):
+                    v = rows[j]["values"][f]
+                    share[x, index[id(c)]] += numeric(v) * (1 if f in c.lhs else -1)
+                    fill[x, index[id(c)]] |= v is not None
+        part.append(share), fills.append(fill), scores.append(np.array([rows[j]["score"] for j in ok]))
+    return options, part, fills, scores
+
+
 def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns: list[Check],
                           rows_read: list[RowRead],
                           least: list[int], decisions: list[dict[str, Any]], changed: dict[str, int],
@@ -257,23 +300,8 @@ def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns
     fills that holds) beats the pair as read, and most of those sums hold (else the table is
     misread elsewhere and the columns tell nothing)."""
     values = read_values(text, probs, ids)
-    index = {id(c): x for x, c in enumerate(columns)}
     chosen = [decisions[k]["chosen"]["reading"] for _, _, _, k in rows_read]
-    options, part, fills, scores = [], [], [], []
-    for n, (_, rows, row, _) in enumerate(rows_read):
-        ok = sorted((j for j, r in enumerate(rows) if r["adds_up"] >= least[n]), key=lambda j: (-rows[j]["score"], j))
-        ok = ok[:config.split_pair_readings] + ([chosen[n]] if chosen[n] not in ok[:config.split_pair_readings] else [])
-        options.append(ok)
-        # each option's share of each column sum (lhs - rhs), and the sums through a cell it fills
-        share = np.zeros((len(ok), len(columns)))
-        fill = np.zeros((len(ok), len(columns)), dtype=bool)
-        for x, j in enumerate(ok):
-            for c in columns:
-                for f in set(c.fields) & set(row):
-                    v = rows[j]["values"][f]
-                    share[x, index[id(c)]] += numeric(v) * (1 if f in c.lhs else -1)
-                    fill[x, index[id(c)]] |= v is not None
-        part.append(share), fills.append(fill), scores.append(np.array([rows[j]["score"] for j in ok]))
+    options, part, fills, scores = _row_options(rows_read, least, chosen, columns, config)
     total = np.array([c.sides(values)[0] - c.sides(values)[1] for c in columns], dtype=float)
     at = [opts.index(chosen[n]) for n, opts in enumerate(options)]  # each row's reading, as an option
     contested = [n for n, opts in enumerate(options) if len(opts) > 1]
@@ -299,6 +327,58 @@ def _pairs_by_column_sums(text: str, probs: np.ndarray, ids: np.ndarray, columns
                     _choose(ids, values, rows_read[row_n], options[row_n][pick],
                             (held_row, int(fills[row_n][pick].sum())), decisions, changed,
                             "decided together with another row run together")
+    if config.split_joint_states:
+        _all_by_column_sums(ids, values, columns, rows_read, least, decisions, changed, config)
+
+
+def _all_by_column_sums(ids: np.ndarray, values: dict[str, Value], columns: list[Check], rows_read: list[RowRead],
+                        least: list[int], decisions: list[dict[str, Any]], changed: dict[str, int],
+                        config: Any) -> None:
+    """All run-together rows decided at once on the column sums: three rows each cut ``22426`` as
+    2 | 24 | 26 for 22 | 4 | 26 leave a column 90 short, and moving one or two of them leaves it
+    short still.  A beam over the rows in text order, each row taking one of its options
+    (`_row_options`), the states being the column sums' differences so far (the best-scoring way to
+    each kept, the `split_joint_states` best kept); at the end each state scores its rows' scores
+    and `split_match_gain` per sum through a filled cell that holds.  Taken when it beats the rows
+    as read — with no share of the sums required to hold, unlike two rows: these rows' cells move
+    values between columns whose other rows may be placed wrong for now (blanks printed as nothing,
+    ``joint.py`` moves them later).  Measured on cached probabilities (seed-2 halves): with that
+    share required 418 / 284 wrong cells, without 413 / 274; seed-1 halves unchanged either way."""
+    chosen = [decisions[k]["chosen"]["reading"] for _, _, _, k in rows_read]
+    options, part, fills, scores = _row_options(rows_read, least, chosen, columns, config)
+    contested = [n for n, opts in enumerate(options) if len(opts) > 1]
+    if len(contested) < 3:
+        return
+    at = [opts.index(chosen[n]) for n, opts in enumerate(options)]
+    total = np.array([c.sides(values)[0] - c.sides(values)[1] for c in columns], dtype=float)
+    sums = (total - sum(part[n][at[n]] for n in contested))[None, :]  # the sums without the contested rows
+    through = np.zeros_like(sums, dtype=bool)
+    score, picks = np.zeros(1), np.zeros((1, 0), dtype=np.int64)
+    for n in contested:
+        k = len(options[n])
+        sums = (sums[:, None, :] + part[n][None, :, :]).reshape(-1, len(columns))
+        through = (through[:, None, :] | fills[n][None, :, :]).reshape(-1, len(columns))
+        score = (score[:, None] + scores[n][None, :]).reshape(-1)
+        picks = np.concatenate([np.repeat(picks, k, axis=0), np.tile(np.arange(k), len(picks))[:, None]], axis=1)
+        order = np.argsort(-score, kind="stable")
+        _, first = np.unique(np.round(sums[order], 6), axis=0, return_index=True)
+        keep = order[np.sort(first)[:config.split_joint_states]]  # the best way to each state, best first
+        sums, through, score, picks = sums[keep], through[keep], score[keep], picks[keep]
+    held = ((np.abs(sums) < 1e-9) & through).sum(axis=1)
+    joint = score + config.split_match_gain * held
+    now = [at[n] for n in contested]
+    was_through = np.any([fills[n][at[n]] for n in contested], axis=0)
+    was_joint = (sum(scores[n][at[n]] for n in contested)
+                 + config.split_match_gain * int(((np.abs(total) < 1e-9) & was_through).sum()))
+    best = int(np.argmax(joint))
+    if joint[best] <= was_joint + 1e-9 or list(picks[best]) == now:
+        return
+    final = sums[best]
+    for n, pick in zip(contested, picks[best]):
+        if pick != at[n]:
+            held_row = int(((np.abs(final) < 1e-9) & fills[n][pick]).sum())
+            _choose(ids, values, rows_read[n], options[n][pick], (held_row, int(fills[n][pick].sum())), decisions,
+                    changed, "decided together with all rows run together")
 
 
 __all__ = ["quoted_figures", "split_rows"]

@@ -200,6 +200,35 @@ def test_two_rows_cut_the_same_wrong_way_are_decided_together():
     assert all("decided together" in d["reason"] for d in ext.decisions if d["kind"] == "split" and d["changed"])
 
 
+def test_three_rows_cut_the_same_wrong_way_are_decided_all_at_once():
+    """Crawler text: three rows print ``22426`` (22 natural persons, 4 enterprises, 26 in all), each
+    run on into the next label's list number; the model cuts each 2 | 24 | 26, which adds up too.
+    The new-applications and totals rows (66 | 12 | 78) say the natural-person column is 60 short:
+    one row moved leaves it 40 short, two rows 20 — no sum holds until all three move, which only
+    the search over all rows at once finds."""
+    rows = ("denied.law_prohibited", "denied.three_safety", "denied.third_party")
+    row = {"natural_person": 22, "commercial": 4, "total": 26}
+    sums = {c: 3 * v for c, v in row.items()}
+    text, probs = crawler_table({"new_received": sums, "total": sums} | {r: row for r in rows}, {})
+    cells, model = ["natural_person"] * 2 + ["commercial"] + ["total"] * 2, {0, 1, 3}  # 2 | 24 | 26
+    for r in rows:
+        label = next(x.text for x in T3.rows if x.key == r)
+        first = text.index(label) + len(label)
+        assert text[first:first + 7] in ("224263.", "224264.", "224265.")
+        for k, col in enumerate(cells):
+            probs[first + k] = 1e-7
+            start = 0.7 if k in model else 0.3
+            for c in COLS:
+                share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
+                probs[first + k, L[f"B-V:t3.{r}.{c}"]] = start * share
+                probs[first + k, L[f"I-V:t3.{r}.{c}"]] = (1 - start) * share
+    read = lambda ext: [[ext.record.cells[f"t3.{r}.{c}"] for c in row] for r in rows]  # noqa: E731
+    assert read(decode(text, probs, config=ArbitrationConfig(split_joint_states=0))) == [[2, 24, 26]] * 3
+    ext = decode(text, probs)
+    assert read(ext) == [[22, 4, 26]] * 3 and not [f for f in ext.findings if f.severity == "hard"]
+    assert all("all rows" in d["reason"] for d in ext.decisions if d["kind"] == "split" and d["changed"])
+
+
 def test_fifteen_rows_read_in_one_wrong_column_are_all_moved(monkeypatch):
     """Fifteen result rows print ``11`` (one commercial enterprise, a total of 1; blanks printed as
     nothing) and the new-applications and totals rows carry commercial 15: the model leans to social
