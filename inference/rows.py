@@ -23,18 +23,18 @@ from .decode import (best_candidate, fold_width, label_names, read_values, spans
                      value_label_mask, write_cell)
 from .sites import Reading, Site, add_readings, is_malformed
 from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
-                    row_cuts, row_regions, run_on)
+                    row_cuts, row_regions, run_on, signed_row)
 from .view import page_number_lines, running_heads, with_digits
 
 
 def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row: tuple[str, ...],
              sums: tuple[Check, ...], vmask: np.ndarray) -> bool:
     """The model's own reading of a row needs no other cut: every digit and mark of ``[a, b)`` is read,
-    no count has a leading zero, and every sum of the row holds — another cut could only win on
-    the model's probability, and the first reading is its most probable (a row without sums,
+    no count has a leading zero nor a change below minus last year's items, and every sum of the row
+    holds — another cut could only win on the model's probability, and the first reading is its most probable (a row without sums,
     table 二's: every digit read, no leading zero).  (Saves enumerating the cuts of every row:
     most rows read right.)"""
-    if (printed_chars(text, a, b) & ~vmask[ids[a:b]]).any():  # a digit or a mark left out of the row's cells
+    if (printed_chars(text, a, b, signed_row(row)) & ~vmask[ids[a:b]]).any():  # a digit or mark left out of the cells
         return False
     conf = np.zeros(b)
     conf[a:] = probs[np.arange(a, b), ids[a:b]]
@@ -42,6 +42,8 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     if any(is_malformed(c) for cs in cands.values() for c in cs):
         return False
     values = {f: best_candidate(cands[f]).value if f in cands else None for f in row}
+    if _fewer_than_none(values):
+        return False
     if not sums and any(v is None for v in values.values()) \
             and run_on(text, a, b, sum(v is not None for v in values.values())) \
             and any(sum(ch.isdigit() for ch in fold_width(c.text)) > 1 for cs in cands.values() for c in cs):
@@ -145,8 +147,9 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
                config: Any, quoted: Quoted = ()) -> dict[str, Any]:
     """A whole-row reading as recorded and scored: its log-probability (weighted), `split_match_gain` per
     sum of the row that holds, `narrative_gain` per figure the report's prose quotes for the row's
-    cells (``quoted``: `quoted_figures`) that it reads, `malformed_cost` per malformed value,
-    `split_blank_cost` per blank cell where ``blank_costs``."""
+    cells (``quoted``: `quoted_figures`) that it reads, `malformed_cost` per malformed value (and
+    for a change below minus last year's items: `_fewer_than_none`), `split_blank_cost` per blank
+    cell where ``blank_costs``."""
     values = {f: reading.best[f].value if f in reading.best else None for f in row}
     adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
                   for c in sums)  # a total read, or a group left blank (table 四)
@@ -155,10 +158,20 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
     blanks = sum(v is None for v in values.values()) if blank_costs else 0
     score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
              + config.narrative_gain * quotes
-             - config.malformed_cost * reading.malformed - config.split_blank_cost * blanks)
+             - config.malformed_cost * (reading.malformed + _fewer_than_none(values))
+             - config.split_blank_cost * blanks)
     return {"reading": k, "values": values, "labels": [label_names()[lab] for lab in reading.labels],
             "logp": round(reading.gain, 4), "adds_up": adds_up, **({"quoted": quotes} if quoted else {}),
             "malformed": reading.malformed, "score": round(score, 4)}
+
+
+def _fewer_than_none(values: Mapping[str, Value]) -> int:
+    """1 if the row's 本年增/减 takes away more items than it had the year before (上年项目数量 4,
+    本年增/减 −11278): a count of items cannot fall below zero — ``4－112780`` is 4, −1, 12780.  Costs
+    as a malformed value (soft: a report may print it)."""
+    prev = next((v for f, v in values.items() if f.endswith(".prev_items")), None)
+    change = next((v for f, v in values.items() if f.endswith(".change")), None)
+    return int(isinstance(prev, int) and isinstance(change, int) and prev + change < 0)
 
 
 Quoted = tuple[tuple[int, tuple[str, ...]], ...]

@@ -101,6 +101,22 @@ def _is_digit(ch: str) -> bool:
     return fold_width(ch).isdigit()
 
 
+SIGNS = frozenset("-－−+＋")
+
+
+def signed_row(row: tuple[str, ...]) -> bool:
+    """A row with a 本年增/减 cell (table 二), whose count may be printed with a sign."""
+    return any(f.rsplit(".", 1)[-1] == "change" for f in row)
+
+
+def signs(text: str, a: int, b: int) -> np.ndarray:
+    """Which characters of ``[a, b)`` are the sign of a number (``-`` or ``+`` right before a digit):
+    ``行政处罚0-12309`` is 0, −1 and 2309 — the sign starts a value and the digit after it is that
+    value's."""
+    return np.array([c in SIGNS and i + 1 < len(text) and _is_digit(text[i + 1])
+                     for i, c in enumerate(text[a:b], start=a)], dtype=bool)
+
+
 def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | None = None
                 ) -> list[tuple[int, int, tuple[str, ...], list[str]]]:
     """``(a, b, row fields, fields read)`` for each table-三 row (and table 四) whose value spans
@@ -121,9 +137,10 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
             a, b = unread_ends(text, ids, a, b, seen)
             between = text[a:b]
             marks = any(c in MARK_CHARS for c in between) or group_commas(text, a, b).any()
+            signed = signed_row(row)
             # no other value between: spans are consecutive; marks (and thousands commas) only where
             # no group sums read blanks
-            if (printed_chars(text, a, b) | np.array([c.isspace() for c in between], dtype=bool)).all() \
+            if (printed_chars(text, a, b, signed) | np.array([c.isspace() for c in between], dtype=bool)).all() \
                     and not (marks and sum_groups(_sums(template, row), len(row))):
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
@@ -158,20 +175,23 @@ def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | N
     return a, b
 
 
-def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
-               max_cuts: int) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
+def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float, max_cuts: int,
+               signed: bool = False) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
     """(q, digit, fixed, inner) over ``text[a:b]``: the model's share of "a value starts here" in
     the start/continue mass; which characters are digits; where a value surely starts (a digit
     after a blank, or ``q >= 1 - min_q``: a confident cut is never undone); and the unsure inner
     cut points (``min_q <= q < 1 - min_q``, at most ``max_cuts``, the most probable, in text order).
-    A digit after a value's leading ``0`` is at least ``min_q``: ``00`` is two counts run together."""
+    A digit after a value's leading ``0`` is at least ``min_q``: ``00`` is two counts run together.
+    ``signed`` (a row with a 本年增/减 cell): a sign before a digit starts a value, the digit after it
+    never does (`signs`)."""
     bcols, icols, _ = _value_label_ids()
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
     comma = group_commas(text, a, b)
-    mark = printed_chars(text, a, b) & ~digit & ~comma  # a mark is a cell of its own: always a start
-    after_digit = np.r_[False, (digit | comma)[:-1]]
+    sign = signs(text, a, b) if signed else np.zeros(b - a, dtype=bool)
+    mark = printed_chars(text, a, b, signed) & ~digit & ~comma  # a mark (a sign) is a cell of its own: a start
+    after_digit = np.r_[False, (digit | comma | sign)[:-1]]
     zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
     after_zero_start = np.r_[False, (zero & ~after_digit)[:-1]]  # counts have no leading zeros
     q = np.where(digit & after_digit & after_zero_start, np.maximum(q, min_q), q)
@@ -179,14 +199,17 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float,
         q[c + 1:c + 4] = 0.0  # value's own, and a digit right after them starts the next one
         if c + 4 < len(q) and digit[c + 4]:
             q[c + 4] = 1.0
+    q[np.flatnonzero(sign) + 1] = 0.0  # the digits after a sign are its number's
     fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
-def printed_chars(text: str, a: int, b: int) -> np.ndarray:
-    """The characters of ``[a, b)`` a cell holds: digits, marks and thousands commas."""
-    return np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool) | group_commas(text, a, b)
+def printed_chars(text: str, a: int, b: int, signed: bool = False) -> np.ndarray:
+    """The characters of ``[a, b)`` a cell holds: digits, marks and thousands commas (and the signs of
+    numbers where ``signed``)."""
+    out = np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool) | group_commas(text, a, b)
+    return out | signs(text, a, b) if signed else out
 
 
 def group_commas(text: str, a: int, b: int) -> np.ndarray:
@@ -242,11 +265,12 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     values take the row's cells in order by `assign_columns`; its log-probability is that of its
     cut decisions plus that of its cells.  Table 四 adds every reading whose group sums hold
     (`group_readings`).  Empty when the row has nothing to choose."""
-    q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    signed = signed_row(row)
+    q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed)
     comma = group_commas(text, a, b)
     digits = "".join(fold_width(c) if d else "," if k else " "  # a mark sums as 0
                      for c, d, k in zip(text[a:b], digit, comma))
-    printed = printed_chars(text, a, b)
+    printed = printed_chars(text, a, b, signed)
     fits = lambda starts: commas_fit(starts, comma, digits)  # noqa: E731
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
@@ -356,10 +380,11 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
 def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],
                min_q: float, max_cuts: int, column_weight: float) -> float:
     """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
-    q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts)
+    signed = signed_row(row)
+    q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed)
     names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
-    logp += read_logp(probs, a, b, printed_chars(text, a, b), _value_label_ids()[2][ids[a:b]])
+    logp += read_logp(probs, a, b, printed_chars(text, a, b, signed), _value_label_ids()[2][ids[a:b]])
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
         if span.kind == "V" and span.tag[2:] in row:

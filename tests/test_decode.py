@@ -910,3 +910,40 @@ def test_sites_whose_segments_only_touch_stay_apart():
     assert [(s.a, s.b, s.positions) for s in sites] == [(0, 4, [2]), (4, 9, [6, 7])]
     # the next row's label unsure too: its segment reaches back into the first's, one site
     assert [(s.a, s.b, s.positions) for s in find_sites([2, 4, 6, 7], ids)] == [(0, 9, [2, 4, 6, 7])]
+
+
+P, C, D = "t2.penalty.prev_items", "t2.penalty.change", "t2.penalty.decisions"
+
+
+@pytest.mark.parametrize("printed, gold, model, model_reads", [
+    # 0, −1, 2309: the model (a test report's probabilities, top labels) loses count after the sign
+    ("0-12309", (0, -1, 2309), [{f"B-V:{P}": .93, f"B-V:{D}": .05, f"B-V:{C}": .02}, {f"B-V:{C}": .98, f"I-V:{P}": .02},
+                                {f"B-V:{P}": .91, f"I-V:{C}": .09}, {f"I-V:{P}": .3, f"I-V:{D}": .23, f"B-V:{C}": .21},
+                                {f"I-V:{D}": .33, f"I-V:{P}": .29, f"B-V:{D}": .19},
+                                {f"B-V:{C}": .55, f"B-V:{D}": .08, f"I-V:{D}": .3}, {f"I-V:{D}": .85, f"B-V:{D}": .07}],
+     [0, "-", 9]),
+    # 4, −1, 12780: the model reads the sign as the decisions' (the change blank), and of the cuts leans
+    # to −11278 | 0, a change taking away more items than there were
+    ("4－112780", (4, -1, 12780), [{f"B-V:{P}": 1}, {f"B-V:{D}": .6, f"B-V:{C}": .4}, {f"I-V:{D}": .6, f"I-V:{C}": .4},
+                                  {f"B-V:{D}": .45, f"I-V:{D}": .55}, {f"I-V:{D}": 1}, {f"I-V:{D}": 1}, {f"I-V:{D}": 1},
+                                  {f"B-V:{D}": .6, f"I-V:{D}": .4}], [4, None, 0]),
+])
+def test_a_table_two_row_with_a_negative_change_is_cut_after_its_sign(printed, gold, model, model_reads):
+    """A 本年增/减 printed with its sign in a row run together: the sign starts the change and the digit
+    after it is the change's.  The row is re-cut where the model's reading leaves a digit unread, and
+    of the cuts a change below minus last year's items costs as a malformed value."""
+    fields = [P, C, D]
+    cells = consistent_2019(**dict(zip(fields, gold)))
+    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    first = span_of(spans, P).start
+    assert len(printed) == sum(len(str(v)) for v in gold)
+    text = text[:first] + printed + text[first + len(printed):]  # the sign as printed (full-width too)
+    probs = one_hot(text, spans)
+    for k, mass in enumerate(model):
+        probs[first + k] = 1e-7
+        for label, p in mass.items():
+            probs[first + k, L[label]] = p
+    alone = decode(text, probs, arbitrate=False)
+    assert [alone.record.cells[f] for f in fields] == model_reads
+    ext = decode(text, probs)
+    assert [ext.record.cells[f] for f in fields] == list(gold)

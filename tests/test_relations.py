@@ -67,8 +67,11 @@ def test_a_minus_sign_starts_the_change_not_a_negative_count():
     unsure(probs, sign, f"B-V:{LICENSING[2]}", f"B-V:{LICENSING[1]}", 0.6)
     unsure(probs, sign + 1, f"I-V:{LICENSING[2]}", f"I-V:{LICENSING[1]}", 0.6)
     unsure(probs, one, f"I-V:{LICENSING[2]}", f"B-V:{LICENSING[2]}", 0.6)
-    off = decode(text, probs, config=ArbitrationConfig(relations=False))
+    off = decode(text, probs, config=ArbitrationConfig(relations=False, split=False))
     assert [off.record.cells[f] for f in LICENSING] == [4, None, -112780]
+    # the relation alone (the row cuts, which start a value at a sign too, off), and both
+    assert [decode(text, probs, config=ArbitrationConfig(split=False)).record.cells[f] for f in LICENSING] == \
+        [4, -1, 12780]
     assert [decode(text, probs).record.cells[f] for f in LICENSING] == [4, -1, 12780]
 
 
