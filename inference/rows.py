@@ -23,16 +23,17 @@ from .decode import (best_candidate, fold_width, label_names, read_values, spans
                      value_label_mask, write_cell)
 from .sites import Reading, Site, add_readings, is_malformed
 from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
-                    row_cuts, row_regions, run_on, signed_row)
+                    row_cuts, row_regions, run_on, signed_row, SIGNS)
 from .view import page_number_lines, running_heads, with_digits
 
 
 def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row: tuple[str, ...],
              sums: tuple[Check, ...], vmask: np.ndarray) -> bool:
     """The model's own reading of a row needs no other cut: every digit and mark of ``[a, b)`` is read,
-    no count has a leading zero nor a change below minus last year's items, and every sum of the row
-    holds — another cut could only win on the model's probability, and the first reading is its most probable (a row without sums,
-    table 二's: every digit read, no leading zero).  (Saves enumerating the cuts of every row:
+    no count has a leading zero nor a change below minus last year's items nor a sign outside the
+    change, and every sum of the row holds — another cut could only win on the model's probability,
+    and the first reading is its most probable (a row without sums, table 二's: every digit read, no
+    leading zero).  (Saves enumerating the cuts of every row:
     most rows read right.)"""
     if (printed_chars(text, a, b, signed_row(row)) & ~vmask[ids[a:b]]).any():  # a digit or mark left out of the cells
         return False
@@ -42,7 +43,9 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     if any(is_malformed(c) for cs in cands.values() for c in cs):
         return False
     values = {f: best_candidate(cands[f]).value if f in cands else None for f in row}
-    if _fewer_than_none(values):
+    signed_elsewhere = any(not f.endswith(".change") and best_candidate(cs).text.lstrip()[:1] in SIGNS
+                           for f, cs in cands.items())  # a signed number is a change's
+    if _fewer_than_none(values) or signed_elsewhere:
         return False
     if not sums and any(v is None for v in values.values()) \
             and run_on(text, a, b, sum(v is not None for v in values.values())) \
@@ -148,8 +151,8 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
     """A whole-row reading as recorded and scored: its log-probability (weighted), `split_match_gain` per
     sum of the row that holds, `narrative_gain` per figure the report's prose quotes for the row's
     cells (``quoted``: `quoted_figures`) that it reads, `malformed_cost` per malformed value (and
-    for a change below minus last year's items: `_fewer_than_none`), `split_blank_cost` per blank
-    cell where ``blank_costs``."""
+    for a change below minus last year's items, a sign outside the change: `_fewer_than_none`,
+    `_sign_outside_change`), `split_blank_cost` per blank cell where ``blank_costs``."""
     values = {f: reading.best[f].value if f in reading.best else None for f in row}
     adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
                   for c in sums)  # a total read, or a group left blank (table 四)
@@ -158,7 +161,7 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
     blanks = sum(v is None for v in values.values()) if blank_costs else 0
     score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
              + config.narrative_gain * quotes
-             - config.malformed_cost * (reading.malformed + _fewer_than_none(values))
+             - config.malformed_cost * (reading.malformed + _fewer_than_none(values) + _sign_outside_change(reading))
              - config.split_blank_cost * blanks)
     return {"reading": k, "values": values, "labels": [label_names()[lab] for lab in reading.labels],
             "logp": round(reading.gain, 4), "adds_up": adds_up, **({"quoted": quotes} if quoted else {}),
@@ -172,6 +175,12 @@ def _fewer_than_none(values: Mapping[str, Value]) -> int:
     prev = next((v for f, v in values.items() if f.endswith(".prev_items")), None)
     change = next((v for f, v in values.items() if f.endswith(".change")), None)
     return int(isinstance(prev, int) and isinstance(change, int) and prev + change < 0)
+
+
+def _sign_outside_change(reading: Reading) -> int:
+    """Values of the reading printed with a sign in a cell other than a 本年增/减 (only it is ever
+    negative, F3; ``11+279`` is 11, +2, 79, not 1, 1, +279)."""
+    return sum(not f.endswith(".change") and c.text.lstrip()[:1] in SIGNS for f, c in reading.best.items())
 
 
 Quoted = tuple[tuple[int, tuple[str, ...]], ...]

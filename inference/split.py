@@ -133,11 +133,10 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
         while row is not None and j < len(spans) and rows.get(spans[j].tag[2:]) == row:
             j += 1
         if row is not None:
-            a, b = spans[k].start, spans[j - 1].end
-            a, b = unread_ends(text, ids, a, b, seen)
+            signed = signed_row(row)
+            a, b = unread_ends(text, ids, spans[k].start, spans[j - 1].end, seen, signed)
             between = text[a:b]
             marks = any(c in MARK_CHARS for c in between) or group_commas(text, a, b).any()
-            signed = signed_row(row)
             # no other value between: spans are consecutive; marks (and thousands commas) only where
             # no group sums read blanks
             if (printed_chars(text, a, b, signed) | np.array([c.isspace() for c in between], dtype=bool)).all() \
@@ -155,7 +154,8 @@ def numeral_end(text: str, a: int, b: int) -> int:
     return b
 
 
-def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | None = None) -> tuple[int, int]:
+def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | None = None,
+                signed: bool = False) -> tuple[int, int]:
     """``[a, b)`` widened over the unread digits (and blanks) right before and after it: the
     alignment drops a digit it cannot put in the row's cell order (the ``2`` of ``12`` read as
     two values, a second total), but the row's numbers are all the digits between its label and
@@ -163,7 +163,8 @@ def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | N
     number or a running head the model view left out (``…241\n\n9\n2020年…报告``)."""
     o = label2id()["O"]
     free = lambda i: ids[i] == o and (seen is None or seen[i]) and (  # noqa: E731
-        _is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace())
+        _is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace()
+        or (signed and text[i] in SIGNS and i + 1 < len(text) and _is_digit(text[i + 1])))
     while a > 0 and free(a - 1):
         a -= 1
     while b < len(text) and free(b):

@@ -927,16 +927,23 @@ P, C, D = "t2.penalty.prev_items", "t2.penalty.change", "t2.penalty.decisions"
     ("4－112780", (4, -1, 12780), [{f"B-V:{P}": 1}, {f"B-V:{D}": .6, f"B-V:{C}": .4}, {f"I-V:{D}": .6, f"I-V:{C}": .4},
                                   {f"B-V:{D}": .45, f"I-V:{D}": .55}, {f"I-V:{D}": 1}, {f"I-V:{D}": 1}, {f"I-V:{D}": 1},
                                   {f"B-V:{D}": .6, f"I-V:{D}": .4}], [4, None, 0]),
+    # 11, +2, 79: the model (a test report's probabilities) reads 1 | 1 | +279, a sign outside the change
+    ("11+279", (11, 2, 79), [{f"B-V:{P}": .54, f"I-V:{C}": .45}, {f"B-V:{D}": .66, f"I-V:{D}": .25, f"I-V:{C}": .05},
+                             {f"B-V:{C}": .98, f"I-V:{D}": .01}, {f"B-V:{P}": .81, f"I-V:{C}": .14, f"B-V:{D}": .03},
+                             {f"I-V:{D}": .78, f"B-V:{D}": .09, f"I-V:{P}": .07}, {f"I-V:{D}": .9, f"B-V:{D}": .07}],
+     [2, "+", 79]),
 ])
 def test_a_table_two_row_with_a_negative_change_is_cut_after_its_sign(printed, gold, model, model_reads):
     """A 本年增/减 printed with its sign in a row run together: the sign starts the change and the digit
     after it is the change's.  The row is re-cut where the model's reading leaves a digit unread, and
-    of the cuts a change below minus last year's items costs as a malformed value."""
+    of the cuts a change below minus last year's items, or a sign outside the change, costs as a
+    malformed value."""
     fields = [P, C, D]
-    cells = consistent_2019(**dict(zip(fields, gold)))
-    text, spans = render("2019", cells, joined=set(zip(fields, fields[1:])))
+    shown = [str(v) for v in gold]
+    shown[1] = f"{gold[1]:+d}"  # a change printed with its sign
+    text, spans = render("2019", consistent_2019(**dict(zip(fields, shown))), joined=set(zip(fields, fields[1:])))
     first = span_of(spans, P).start
-    assert len(printed) == sum(len(str(v)) for v in gold)
+    assert len(printed) == len("".join(shown))
     text = text[:first] + printed + text[first + len(printed):]  # the sign as printed (full-width too)
     probs = one_hot(text, spans)
     for k, mass in enumerate(model):
