@@ -371,8 +371,10 @@ def _all_by_column_sums(ids: np.ndarray, values: dict[str, Value], columns: list
     contested = [n for n, opts in enumerate(options) if len(opts) > 1]
     if len(contested) < 3:
         return
-    at = [opts.index(chosen[n]) for n, opts in enumerate(options)]
     total = np.array([c.sides(values)[0] - c.sides(values)[1] for c in columns], dtype=float)
+    if (np.abs(total) < 1e-9).all():  # every column sum holds as read
+        return
+    at = [opts.index(chosen[n]) for n, opts in enumerate(options)]
     sums = (total - sum(part[n][at[n]] for n in contested))[None, :]  # the sums without the contested rows
     through = np.zeros_like(sums, dtype=bool)
     score, picks = np.zeros(1), np.zeros((1, 0), dtype=np.int64)
