@@ -88,15 +88,20 @@ def _run_together(row: str | tuple[str, ...], values: dict[str, int | None], gol
     text, spans = render("2019", cells, joined={pair for fs in fields.values() for pair in zip(fs, fs[1:])})
     probs = one_hot(text, spans)
     for r in rows:
-        first = span_of(spans, fields[r][0]).start
-        for k, col in enumerate(gold):
-            probs[first + k] = 1e-7
-            start = 0.7 if k in wrong_starts else 0.3
-            for c in COLS:
-                share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
-                probs[first + k, L[f"B-V:t3.{r}.{c}"]] = start * share
-                probs[first + k, L[f"I-V:t3.{r}.{c}"]] = (1 - start) * share
+        lean(probs, span_of(spans, fields[r][0]).start, r, gold, wrong_starts)
     return text, probs, span_of(spans, fields[rows[0]][0]).start
+
+
+def lean(probs: np.ndarray, first: int, row: str, cells: list[str], starts: set[int]) -> None:
+    """The model over a row's digits from ``first``: each digit leans to its cell of ``cells`` (half
+    the mass), and a value starts at the digits of ``starts`` (p 0.7, elsewhere 0.3)."""
+    for k, col in enumerate(cells):
+        probs[first + k] = 1e-7
+        start = 0.7 if k in starts else 0.3
+        for c in COLS:
+            share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
+            probs[first + k, L[f"B-V:t3.{row}.{c}"]] = start * share
+            probs[first + k, L[f"I-V:t3.{row}.{c}"]] = (1 - start) * share
 
 
 def test_a_row_that_adds_up_two_ways_is_cut_by_the_column_sums_through_it():
@@ -210,18 +215,11 @@ def test_three_rows_cut_the_same_wrong_way_are_decided_all_at_once():
     row = {"natural_person": 22, "commercial": 4, "total": 26}
     sums = {c: 3 * v for c, v in row.items()}
     text, probs = crawler_table({"new_received": sums, "total": sums} | {r: row for r in rows}, {})
-    cells, model = ["natural_person"] * 2 + ["commercial"] + ["total"] * 2, {0, 1, 3}  # 2 | 24 | 26
     for r in rows:
         label = next(x.text for x in T3.rows if x.key == r)
         first = text.index(label) + len(label)
         assert text[first:first + 7] in ("224263.", "224264.", "224265.")
-        for k, col in enumerate(cells):
-            probs[first + k] = 1e-7
-            start = 0.7 if k in model else 0.3
-            for c in COLS:
-                share = 0.5 if c == col else 0.5 / (len(COLS) - 1)
-                probs[first + k, L[f"B-V:t3.{r}.{c}"]] = start * share
-                probs[first + k, L[f"I-V:t3.{r}.{c}"]] = (1 - start) * share
+        lean(probs, first, r, ["natural_person"] * 2 + ["commercial"] + ["total"] * 2, {0, 1, 3})  # 2 | 24 | 26
     read = lambda ext: [[ext.record.cells[f"t3.{r}.{c}"] for c in row] for r in rows]  # noqa: E731
     assert read(decode(text, probs, config=ArbitrationConfig(split_joint_states=0))) == [[2, 24, 26]] * 3
     ext = decode(text, probs)
