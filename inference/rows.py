@@ -33,8 +33,7 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     no count has a leading zero nor a change below minus last year's items nor a sign outside the
     change, and every sum of the row holds — another cut could only win on the model's probability,
     and the first reading is its most probable (a row without sums, table 二's: every digit read, no
-    leading zero).  (Saves enumerating the cuts of every row:
-    most rows read right.)"""
+    leading zero).  (Saves enumerating the cuts of every row: most rows read right.)"""
     if (printed_chars(text, a, b, signed_row(row)) & ~vmask[ids[a:b]]).any():  # a digit or mark left out of the cells
         return False
     conf = np.zeros(b)
@@ -357,8 +356,8 @@ def _all_by_column_sums(ids: np.ndarray, values: dict[str, Value], columns: list
                         least: list[int], decisions: list[dict[str, Any]], changed: dict[str, int],
                         config: Any) -> None:
     """All run-together rows decided at once on the column sums: three rows each cut ``22426`` as
-    2 | 24 | 26 for 22 | 4 | 26 leave a column 90 short, and moving one or two of them leaves it
-    short still.  A beam over the rows in text order, each row taking one of its options
+    2 | 24 | 26 for 22 | 4 | 26 (which adds up too) leave a column 60 short, and moving one or two
+    of them leaves it short still.  A beam over the rows in text order, each row taking one of its options
     (`_row_options`), the states being the column sums' differences so far (the best-scoring way to
     each kept, the `split_joint_states` best kept); at the end each state scores its rows' scores
     and `split_match_gain` per sum through a filled cell that holds.  Taken when it beats the rows

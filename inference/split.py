@@ -109,12 +109,15 @@ def signed_row(row: tuple[str, ...]) -> bool:
     return any(f.rsplit(".", 1)[-1] == "change" for f in row)
 
 
+def _is_sign(text: str, i: int) -> bool:
+    return text[i] in SIGNS and i + 1 < len(text) and _is_digit(text[i + 1])
+
+
 def signs(text: str, a: int, b: int) -> np.ndarray:
     """Which characters of ``[a, b)`` are the sign of a number (``-`` or ``+`` right before a digit):
     ``行政处罚0-12309`` is 0, −1 and 2309 — the sign starts a value and the digit after it is that
     value's."""
-    return np.array([c in SIGNS and i + 1 < len(text) and _is_digit(text[i + 1])
-                     for i, c in enumerate(text[a:b], start=a)], dtype=bool)
+    return np.array([_is_sign(text, i) for i in range(a, b)], dtype=bool)
 
 
 def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | None = None
@@ -164,7 +167,7 @@ def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | N
     o = label2id()["O"]
     free = lambda i: ids[i] == o and (seen is None or seen[i]) and (  # noqa: E731
         _is_digit(text[i]) or text[i] in MARK_CHARS or text[i].isspace()
-        or (signed and text[i] in SIGNS and i + 1 < len(text) and _is_digit(text[i + 1])))
+        or (signed and _is_sign(text, i)))
     while a > 0 and free(a - 1):
         a -= 1
     while b < len(text) and free(b):
