@@ -42,9 +42,7 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     if any(is_malformed(c) for cs in cands.values() for c in cs):
         return False
     values = {f: best_candidate(cands[f]).value if f in cands else None for f in row}
-    signed_elsewhere = any(not f.endswith(".change") and best_candidate(cs).text.lstrip()[:1] in SIGNS
-                           for f, cs in cands.items())  # a signed number is a change's
-    if _fewer_than_none(values) or signed_elsewhere:
+    if _fewer_than_none(values) or _sign_outside_change({f: best_candidate(cs).text for f, cs in cands.items()}):
         return False
     if not sums and any(v is None for v in values.values()) \
             and run_on(text, a, b, sum(v is not None for v in values.values())) \
@@ -160,7 +158,8 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
     blanks = sum(v is None for v in values.values()) if blank_costs else 0
     score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
              + config.narrative_gain * quotes
-             - config.malformed_cost * (reading.malformed + _fewer_than_none(values) + _sign_outside_change(reading))
+             - config.malformed_cost * (reading.malformed + _fewer_than_none(values)
+                                        + _sign_outside_change({f: c.text for f, c in reading.best.items()}))
              - config.split_blank_cost * blanks)
     return {"reading": k, "values": values, "labels": [label_names()[lab] for lab in reading.labels],
             "logp": round(reading.gain, 4), "adds_up": adds_up, **({"quoted": quotes} if quoted else {}),
@@ -176,10 +175,10 @@ def _fewer_than_none(values: Mapping[str, Value]) -> int:
     return int(isinstance(prev, int) and isinstance(change, int) and prev + change < 0)
 
 
-def _sign_outside_change(reading: Reading) -> int:
-    """Values of the reading printed with a sign in a cell other than a 本年增/减 (only it is ever
-    negative, F3; ``11+279`` is 11, +2, 79, not 1, 1, +279)."""
-    return sum(not f.endswith(".change") and c.text.lstrip()[:1] in SIGNS for f, c in reading.best.items())
+def _sign_outside_change(texts: Mapping[str, str]) -> int:
+    """Cells (field → printed text) holding a number printed with a sign, other than a 本年增/减 (only
+    it is ever negative, F3; ``11+279`` is 11, +2, 79, not 1, 1, +279)."""
+    return sum(not f.endswith(".change") and t.lstrip()[:1] in SIGNS for f, t in texts.items())
 
 
 Quoted = tuple[tuple[int, tuple[str, ...]], ...]
