@@ -54,7 +54,7 @@ import numpy as np
 from ..data.labels import OUTSIDE, label2id
 from ..data.schema import SIGNED_FIELDS, cross_template_targets, get_template
 from .decode import (fold_width, label_names, live_rows, read_values, span_value, spans_of, value_columns,
-                     write_cell)
+                     writable, write_cell)
 from .view import markdown_rows
 
 
@@ -349,12 +349,13 @@ def _fold_columns(template: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), np.array(weight, dtype=np.float32)
 
 
-def fold_other_template(probs: np.ndarray, template: str) -> np.ndarray:
+def fold_other_template(probs: np.ndarray, template: str, inplace: bool = False) -> np.ndarray:
     """The model's mass on the *other* template's cells moved to where they sit in ``template``
     (`xxgk.data.schema.cross_template_targets`), B- to B- and I- to I-; rows still sum to 1.
     Far from the headers that tell the versions apart (a Markdown fragment of bare numbers) the
     model may read a value as the other version's cell of the same row; the template is known
-    from the headers, so the value keeps its row and the order alignment places it."""
+    from the headers, so the value keeps its row and the order alignment places it.  ``inplace``:
+    see `decode.writable`."""
     src, dst, weight = _fold_columns(template)
     if not len(src):
         return probs
@@ -362,7 +363,7 @@ def fold_other_template(probs: np.ndarray, template: str) -> np.ndarray:
     rows = rows[probs[rows][:, np.unique(src)].sum(axis=1) > 1e-4]
     if not len(rows):
         return probs
-    out = np.array(probs, copy=True)
+    out = writable(probs, inplace)
     sub = out[rows]
     moved = sub[:, src] * weight
     sub[:, src] = 0
@@ -372,16 +373,16 @@ def fold_other_template(probs: np.ndarray, template: str) -> np.ndarray:
     return out
 
 
-def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
+def decimal_points(text: str, probs: np.ndarray, inplace: bool = False) -> np.ndarray:
     """The model's mass on "a value starts here" moved to "it goes on" (same cell) at every digit
     right after a decimal point that follows a digit (``0.00``, ``70.03``): a count has no decimal
-    point and an amount goes on after it; rows still sum to 1."""
+    point and an amount goes on after it; rows still sum to 1.  ``inplace``: see `decode.writable`."""
     bcols, icols, _ = _value_label_ids()
     at = [m.end() for m in re.finditer("[.．]", text) if m.start() >= 1 and m.end() < len(text)
           and fold_width(text[m.start() - 1]).isdigit() and fold_width(text[m.end()]).isdigit()]
     if not at:
         return probs
-    out = np.array(probs, copy=True)
+    out = writable(probs, inplace)
     rows = np.asarray(at)
     sub = out[rows]
     sub[:, icols] += sub[:, bcols]
@@ -393,13 +394,13 @@ def decimal_points(text: str, probs: np.ndarray) -> np.ndarray:
 _CELL_DIGITS = re.compile(r"(?<=\|)[ \t\xa0\u3000]*([0-9０-９]{2,})[ \t\xa0\u3000]*(?=\|)")  # one number alone
 
 
-def markdown_cells(text: str, probs: np.ndarray) -> np.ndarray:
+def markdown_cells(text: str, probs: np.ndarray, inplace: bool = False) -> np.ndarray:
     """Inside a Markdown cell that holds one run of digits (``| 20 |``), the model's value mass at
     every digit after the first moved to "the value goes on" in the cell the first digit starts
     (its most probable start): a pipe separates cells, so the digits are one number, whatever cell
     the model's counting gave the ``0`` (``20`` read 2 | 0, the 0 another cell's).  Converters never
     merge two Markdown cells into one; a cell holding ``0   0`` (merged, spaced) is left alone.
-    Rows still sum to 1."""
+    Rows still sum to 1.  ``inplace``: see `decode.writable`."""
     runs = [m.span(1) for a, b in markdown_rows(text) for m in _CELL_DIGITS.finditer(text, a, b)]
     if not runs:
         return probs
@@ -411,7 +412,7 @@ def markdown_cells(text: str, probs: np.ndarray) -> np.ndarray:
         if probs[a, vmask].sum() < 0.5 or not cut.any():
             continue  # not read as a value, or read as one already
         if out is probs:
-            out = np.array(probs, copy=True)
+            out = writable(probs, inplace)
         rows = out[a + 1:b]
         mass = rows[:, vmask].sum(axis=1)
         rows[:, vmask] = 0.0
@@ -422,12 +423,13 @@ def markdown_cells(text: str, probs: np.ndarray) -> np.ndarray:
 _SIGNS = frozenset("-－−+＋")
 
 
-def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray, inplace: bool = False) -> np.ndarray:
     """At every digit right after a sign (``-``, ``+``) read as the start of a signed (本年增/减)
     value, the model's mass on value labels moved to "that value goes on": a lone sign is no
     count, it is the sign of the number printed right after it.  And a sign the model read as
     nothing right before a signed value it reads as going on (``－1``: O, then I-) starts that
-    value: its outside mass moves to the value's start.  Rows still sum to 1."""
+    value: its outside mass moves to the value's start.  Rows still sum to 1.  ``inplace``: see
+    `decode.writable`."""
     names, index = label_names(), label2id()
     at: list[tuple[int, int, np.ndarray]] = []
     _, _, mask = _value_label_ids()
@@ -443,7 +445,7 @@ def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
             at.append((i - 1, index["B-V:" + name[4:]], outside))
     if not at:
         return probs
-    out = np.array(probs, copy=True)
+    out = writable(probs, inplace)
     for j, keep, moved in at:
         mass = out[j, moved].sum()
         out[j, moved] = 0

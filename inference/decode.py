@@ -179,19 +179,27 @@ def list_number_before(text: str, i: int) -> bool:
     return bool(LIST_NUMERAL.match(text, i))
 
 
-def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def writable(probs: np.ndarray, inplace: bool) -> np.ndarray:
+    """The array a stage that moves probability mass writes into: a copy of ``probs``, or with
+    ``inplace`` (the caller's own array, no one else reads it) ``probs`` itself under a new name (a
+    view), so that ``out is not probs`` still says that the stage changed something.  A copy of a
+    10k-character report's probabilities costs ~7 ms; `decode` makes at most one."""
+    return probs.view() if inplace else np.array(probs, copy=True)
+
+
+def numbers_not_labels(text: str, probs: np.ndarray, ids: np.ndarray, inplace: bool = False) -> np.ndarray:
     """``probs`` less the row- and column-label mass of every label span the model read on digits
     and marks only (not a list number, ``6.``): a number (or a ``/`` for nothing) is never a row
     or column label, however close to one it is printed (crawler text: ``本年增/减处理决定数量行政处罚//90``,
     the first ``/`` read as more of the header 本年增/减).  The same array when there is none, else
-    a copy."""
+    a copy (``inplace``: see `writable`)."""
     out = probs
     for s in spans_of(ids):
         piece = fold_width(text[s.start:s.end]).strip()
         if s.kind in ("R", "C") and piece and all(c.isdigit() or (c in MARK_CHARS and c != "无") for c in piece) \
                 and not list_number_before(text, s.end):  # ``6.属于…``: the label's number
             if out is probs:
-                out = np.array(probs, copy=True)
+                out = writable(probs, inplace)
             rows = out[s.start:s.end]
             rows[:, label_ids()] = 0.0
             rows[:, 0] += 1e-6  # a row with no other mass reads O
@@ -413,14 +421,17 @@ def template_of(text: str, probs: np.ndarray, ids: np.ndarray) -> str:
 
 
 def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitrate: bool = True,
-           align: bool | None = None, config: Any = None, timings: dict[str, float] | None = None) -> Extraction:
+           align: bool | None = None, config: Any = None, timings: dict[str, float] | None = None,
+           copy: bool = True) -> Extraction:
     """Probabilities → Extraction.
 
     ``arbitrate=False`` is the model alone (the ablation): the argmax reading, no alignment,
     no arithmetic.  ``align`` switches template-order alignment on or off on its own; None
     follows ``arbitrate`` and ``config.align.enabled``.  ``config`` is an
     ``arbitrate.ArbitrationConfig`` (its ``align`` holds the alignment's knobs); ``timings``
-    collects seconds per stage (decode, arbitrate — alignment included —, check).
+    collects seconds per stage (decode, arbitrate — alignment included —, check).  ``copy=False``:
+    ``probs`` is the caller's to give away (`extract.extract_text`'s fresh array) and the stages
+    that move probability mass write into it; else the first of them to change anything copies it.
     """
     from . import align as aln  # both build on the span helpers above
     from . import arbitrate as arb
@@ -432,38 +443,41 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     probs = check_probs(text, probs)
     live = live_rows(probs)  # folding and decimal points below move mass only within these rows
     ids = argmax_ids(probs, live)
-    unlabelled = numbers_not_labels(text, probs, ids)
+    owned = not copy  # may the stages below write into ``probs``
+    unlabelled = numbers_not_labels(text, probs, ids, inplace=owned)
     if unlabelled is not probs:
-        probs, ids = unlabelled, argmax_ids(unlabelled, live)
+        probs, ids, owned = unlabelled, argmax_ids(unlabelled, live), True
     template = template or template_of(text, probs, ids)
     changed: dict[str, int] = {}
     decisions: list[dict] = []
     aligned: dict[str, int] = {}
     t1 = time.perf_counter()
     if (arbitrate and config.align.enabled) if align is None else align:
-        if config.align.fold:
-            probs = aln.fold_other_template(probs, template)
+        folded = aln.fold_other_template(probs, template, inplace=owned) if config.align.fold else probs
+        if folded is not probs:  # no mass on the other template's cells: nothing to redo
+            probs, owned = folded, True
             folded = argmax_ids(probs, live)
             decisions = aln.fold_decisions(text, ids, folded, template)
             changed.update({d["fields"][0]: k for k, d in enumerate(decisions)})
             ids = folded
-        if config.align.decimals:
-            probs = aln.decimal_points(text, probs)
+        pointed = aln.decimal_points(text, probs, inplace=owned) if config.align.decimals else probs
+        if pointed is not probs:  # no decimal point after a digit: nothing to redo
+            probs, owned = pointed, True
             joined = argmax_ids(probs, live)
             found = aln.decimal_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
             decisions, ids = decisions + found, joined
         if config.align.cells:
-            whole = aln.markdown_cells(text, probs)
+            whole = aln.markdown_cells(text, probs, inplace=owned)
             if whole is not probs:  # most reports: no Markdown cell read cut
-                probs = whole
+                probs, owned = whole, True
                 joined = argmax_ids(probs, live)
                 found = aln.decimal_decisions(text, ids, joined, kind="markdown_cell")
                 changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
                 decisions, ids = decisions + found, joined
-        signed = aln.lone_signs(text, probs, ids) if config.align.signs else probs
+        signed = aln.lone_signs(text, probs, ids, inplace=owned) if config.align.signs else probs
         if signed is not probs:  # most reports: no lone sign, nothing to redo
-            probs = signed
+            probs, owned = signed, True
             joined = argmax_ids(probs, live)
             found = aln.sign_decisions(text, ids, joined)
             changed.update({d["fields"][0]: len(decisions) + k for k, d in enumerate(found)})
@@ -515,4 +529,4 @@ __all__ = ["Extraction", "LIST_NUMERAL", "MARK_CHARS", "NoTemplateError", "OUTSI
            "best_candidate", "build_extraction", "check", "check_probs", "choose_template", "decode", "fold_width",
            "label_ids", "label_names", "list_number_before", "live_rows", "numbers_not_labels", "parse_amount",
            "parse_count", "parse_value", "parse_year", "read_values", "span_value", "spans_of", "template_of",
-           "value_candidates", "value_label_mask"]
+           "value_candidates", "value_label_mask", "writable"]

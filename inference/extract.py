@@ -230,7 +230,7 @@ def extract_text(text: str, predictor: Predictor, *, arbitrate: bool = True, ali
         probs = predict(text, predictor, regions=regions)
     # stages 4-6 (decode, arbitrate, check) time themselves; no headers: template from the values
     return decode(text, probs, template=template, arbitrate=arbitrate, align=align, config=config,
-                  timings=timings)
+                  timings=timings, copy=False)
 
 
 def extract_baseline(text: str, timings: dict[str, float] | None = None) -> Extraction:
