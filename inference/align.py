@@ -88,9 +88,9 @@ class AlignConfig:
     # a value even when "O" is its single most probable label (None: the argmax decides).
     # Measured on 100 test reports at step 1000: 0.5 and 0.3 gave +0.03 / +0.02 pt cells (noise).
     value_mass: float | None = None
-    # Log-odds added when a span takes the cell right after its predecessor's and one cell
-    # separator lies between them (`one_separator`: a table row printed as a line, its
-    # neighbours are neighbouring cells unless a blank is printed as nothing).  Measured (fill
+    # Log-odds added when a span takes the cell its predecessor's separators on the line point to
+    # (`separator_step`: a table row printed as a line, its neighbours are neighbouring cells
+    # unless a blank is printed as nothing — or as an empty cell between two tabs, one further).  Measured (fill
     # 1e-3): 0 / 1 / 2 / 4 / 8 gave 93.3 / 93.8 / 94.0 / 94.6 / 93.9 % cells on the 80 hard test
     # reports; on 100 mixed reports 0 / 2 / 4: 98.13 / 98.42 / 98.47 % (md_fragments 93.5 → 97.6).
     adjacent: float = 4.0
@@ -137,7 +137,8 @@ class SpanCells:
     argmax: int  # index of its argmax cell in the table's field order
     p: np.ndarray  # probability of each cell of the table
     p_drop: float  # probability it is no cell of this table
-    joined: bool = False  # only cell separators on one line between it and the table's previous span
+    step: int = 0  # cells after the table's previous span, by the separators between them on one line (0: unknown)
+    exact: bool = False  # ``step`` counts tabs: exactly that many cells, blank ones printed empty between two
     in_row: np.ndarray | None = None  # the cells of the row labelled last before it on its line
 
     def options(self, config: AlignConfig) -> list[int]:
@@ -186,9 +187,10 @@ def table_spans(text: str, probs: np.ndarray, ids: np.ndarray, template: str) ->
         _, bcols, icols = tables[t]
         rows = probs[span.start:span.end].astype(np.float64)
         p = (rows[:, bcols] + rows[:, icols]).mean(axis=0)
-        joined = bool(out[t]) and one_separator(text[out[t][-1].end:span.start])
+        between = text[out[t][-1].end:span.start] if out[t] else ""
+        step = separator_step(between) if out[t] else 0
         out[t].append(SpanCells(span.start, span.end, text[span.start:span.end], j, p, max(0.0, 1.0 - float(p.sum())),
-                                joined, _row_on_line(text, ids, span.start, template, t)))
+                                step, bool(step) and "\t" in between, _row_on_line(text, ids, span.start, template, t)))
     return out
 
 
@@ -220,14 +222,18 @@ def _row_on_line(text: str, ids: np.ndarray, start: int, template: str, table: s
 _BLANKS = re.compile(r"[ \t|｜\u3000\xa0]+")
 
 
-def one_separator(between: str) -> bool:
-    """``between`` separates two neighbouring cells of a line: one tab or pipe, or a run of
-    spaces of two or more (one space also parts a run-together crawler line's cells, where
-    blank cells leave nothing)."""
+def separator_step(between: str) -> int:
+    """How many cells on a line ``between`` leads: one per tab (``\t\t``: a blank cell between),
+    one for a single pipe or a run of spaces of two or more (blanks there may leave no trace, and
+    one space also parts a run-together crawler line's cells); 0 when it says nothing (not blanks
+    only, a single space, a line break — or two pipes: OCR reads a ``1`` as ``|``, converters
+    double one, so pipes are no count of cells)."""
     if not _BLANKS.fullmatch(between):
-        return False
-    hard = sum(between.count(c) for c in "\t|｜")
-    return hard == 1 or (hard == 0 and len(between) >= 2)
+        return 0
+    tabs, pipes = between.count("\t"), sum(between.count(c) for c in "|｜")
+    if pipes:
+        return int(pipes == 1 and not tabs)
+    return tabs or int(len(between) >= 2)
 
 
 def increasing(cells: list[int]) -> bool:
@@ -238,13 +244,14 @@ def increasing(cells: list[int]) -> bool:
 # The monotonic alignment
 # --------------------------------------------------------------------------- #
 def viterbi(options: list[list[tuple[int, float]] | tuple[np.ndarray, np.ndarray]], drops: list[float | None],
-            m: int, adjacent: list[float] | None = None) -> list[int | None] | None:
+            m: int, adjacent: list[float] | None = None, steps: list[int] | None = None) -> list[int | None] | None:
     """Best assignment of a sequence of items to cells ``0 … m-1`` in strictly increasing order.
 
     ``options[i]`` are item i's (cell, score) choices — or two arrays, its cells and their
     scores — and ``drops[i]`` the score of leaving it unassigned (None: it must be assigned);
-    ``adjacent[i]`` is added when item i takes the cell right after item i-1's (both assigned:
-    a neighbour left out does not make the next one a neighbour of the one before it).
+    ``adjacent[i]`` is added when item i takes the cell right after item i-1's — ``steps[i]`` cells
+    after it, when given — (both assigned: a neighbour left out does not make the next one a
+    neighbour of the one before it).
     Maximises the total score; on a tie, assigning beats dropping and earlier states win.
     Returns one cell or None per item, or None when no assignment satisfies the order.
     O(items × cells).
@@ -271,9 +278,11 @@ def viterbi(options: list[list[tuple[int, float]] | tuple[np.ndarray, np.ndarray
             prev = arg[cells]
             prev_left = was_left[prev]
             if adjacent is not None and adjacent[n]:
-                after = took[cells] + scores + adjacent[n]  # state j: item n-1 took cell j - 1
+                k = steps[n] if steps is not None else 1
+                at = cells - k + 1  # state j: item n-1 took cell j - 1, k cells before
+                after = np.where(at >= 1, took[np.maximum(at, 0)], -math.inf) + scores + adjacent[n]
                 use = after > cand
-                prev, prev_left = np.where(use, cells, prev), np.where(use, False, prev_left)
+                prev, prev_left = np.where(use, at, prev), np.where(use, False, prev_left)
                 cand = np.maximum(cand, after)
             ok = cand > -math.inf  # cells are distinct per item
             new_took[cells[ok] + 1], came[cells[ok] + 1], came_left[cells[ok] + 1] = cand[ok], prev[ok], prev_left[ok]
@@ -305,7 +314,10 @@ def align_table(spans: list[SpanCells], config: AlignConfig) -> tuple[list[int |
 
     argmax = [s.argmax for s in spans]
     astray = config.row_label and any(s.in_row is not None and not s.in_row[s.argmax] for s in spans)
-    if increasing(argmax) and not astray:
+    # values read closer together than the tabs between them place them (``65\t\t3`` read as
+    # neighbours); further apart is no sign (a value may hold two cells run together: ``12\t0``)
+    off_tabs = any(s.exact and s.argmax - r.argmax < s.step for r, s in zip(spans, spans[1:]))
+    if increasing(argmax) and not astray and not off_tabs:
         return list(argmax), []
     bonus = 1e-9  # the argmax cell wins an exact tie
     options, drops = [], []
@@ -318,7 +330,8 @@ def align_table(spans: list[SpanCells], config: AlignConfig) -> tuple[list[int |
             scores = scores + config.row_label * s.in_row[cells]
         options.append((cells, scores))
         drops.append(None if pinned else math.log(max(s.p_drop, config.floor)))
-    chosen = viterbi(options, drops, len(spans[0].p), [config.adjacent if s.joined else 0.0 for s in spans])
+    chosen = viterbi(options, drops, len(spans[0].p), [config.adjacent if s.step else 0.0 for s in spans],
+                     [s.step for s in spans])
     sure = [i for i, s in enumerate(spans) if is_sure(s)]
     blocking = sure if chosen is None else [i for i in sure if chosen[i] != argmax[i]]
     return (list(argmax), blocking) if blocking else (chosen, [])

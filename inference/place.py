@@ -27,6 +27,7 @@ from ..data.labels import OUTSIDE, Span, label2id
 from ..data.rules import Check
 from ..data.schema import get_template, split_field
 from .decode import spans_of, write_cell
+from .split import cell_steps
 from .whole import cell_logp
 
 
@@ -43,12 +44,27 @@ def summed_rows(template: str) -> dict[str, tuple[str, ...]]:
 
 
 def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: list[bool], m: int, keep: int,
-               weight: float, drop: list[float]) -> list[tuple[float, tuple[int | None, ...]]]:
+               weight: float, drop: list[float], steps: list[int | None] | None = None
+               ) -> list[tuple[float, tuple[int | None, ...]]]:
     """The ``keep`` best other ways to give the values, in order, to ``m`` cells — an
     ``optional`` value (one the alignment dropped) may stay out (None): ``(gain, cells)``,
-    gain = weight × (Σ log p(cell or drop) − the same for ``read``), best first."""
+    gain = weight × (Σ log p(cell or drop) − the same for ``read``), best first.  ``steps``
+    (`split.cell_steps`, one per pair of neighbouring values): where the separators between
+    values say how many cells apart they are (``3\t\t\t\t1``: four), only placements that keep
+    those distances."""
     def logp_of(cells: tuple[int | None, ...]) -> float:
         return sum(drop[k] if c is None else logp[k][c] for k, c in enumerate(cells))
+
+    # each value's slot along its run of known steps: values of one run keep their distances
+    run, slot = [0], [0]
+    for k in range(1, len(read)):
+        step = steps[k - 1] if steps else None
+        run.append(run[-1] + (step is None))
+        slot.append(0 if step is None else slot[-1] + step)
+
+    def keeps_steps(cells: tuple[int | None, ...]) -> bool:
+        offset: dict[int, int] = {}
+        return all(offset.setdefault(run[k], c - slot[k]) == c - slot[k] for k, c in enumerate(cells) if c is not None)
 
     base, n = logp_of(read), len(read)
     opt = [k for k in range(n) if optional[k]]
@@ -60,7 +76,7 @@ def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: l
                 full: list[int | None] = [None] * n
                 for k, c in zip(kept, cells):
                     full[k] = c
-                if tuple(full) != read:
+                if tuple(full) != read and keeps_steps(tuple(full)):
                     out.append((weight * (logp_of(tuple(full)) - base), tuple(full)))
     out.sort(key=lambda r: (-r[0], [-1 if c is None else c for c in r[1]]))
     return out[:keep]
@@ -109,7 +125,8 @@ def row_placements(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         optional = [c is None for c in read]
         positions = [p for s in spans for p in range(s.start, s.end)]
         readings = [(0.0, tuple(int(ids[p]) for p in positions))]
-        for gain, cells in placements(logp, read, optional, len(row), keep, weight, drop):
+        steps = cell_steps(text, [(s.start, s.end) for s in spans])
+        for gain, cells in placements(logp, read, optional, len(row), keep, weight, drop, steps):
             local = ids[a:b].copy()
             for s, c in zip(spans, cells):
                 write_cell(local, s.start - a, s.end - a, None if c is None else row[c])

@@ -56,7 +56,7 @@ import numpy as np
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for
 from ..data.schema import get_template
-from .align import _value_label_ids
+from .align import _value_label_ids, separator_step
 from .decode import LIST_NUMERAL, MARK_CHARS, fold_width, label_names, spans_of, value_columns, write_cell
 
 
@@ -288,6 +288,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, printed, printed)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
+    steps = lambda parts: cell_steps(text, [(a + s, a + e) for s, e in parts])  # noqa: E731
     out: dict[tuple[int, ...], float] = {}
     if groups:  # table 四: every reading whose three group sums hold, wherever the model puts its cuts
         # a cut the model doubts less than `min_q` costs its log-probability; inner cuts as above
@@ -302,7 +303,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
             _offer(out, b - a, row, cells, score)
     for i in merged:  # the cut costs the model's doubt about it
         parts = _parts(sorted([*fixed, i]), printed)
-        cols, col_logp = assign_columns(colp, parts, total_last=True)
+        cols, col_logp = assign_columns(colp, parts, total_last=True, steps=steps(parts))
         if cols:
             _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)],
                    no_cut + log(max(q[i], 1e-12)) + column_weight * col_logp)
@@ -317,7 +318,7 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
             parts = _parts(sorted([*fixed, *cut]), printed)
             if not parts:  # nothing printed to read
                 continue
-            cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing)
+            cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing, steps=steps(parts))
             _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)], logp + column_weight * col_logp)
     return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
 
@@ -353,9 +354,24 @@ def row_column_probs(probs: np.ndarray, a: int, b: int, row: tuple[str, ...]) ->
     return mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
 
 
-def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: bool = False) -> tuple[list[int], float]:
+def cell_steps(text: str, parts: list[tuple[int, int]]) -> list[int | None]:
+    """How many cells on each value of ``parts`` (offsets into ``text``) is from the one before,
+    where tabs say it (``65\t\t3``: 2 — a blank cell between; `align.separator_step`); None where
+    nothing does (spaces, a line break, digits run together: blank cells leave no trace there)."""
+    out: list[int | None] = []
+    for (_, e), (s, _) in zip(parts, parts[1:]):
+        between = text[e:s]
+        out.append(separator_step(between) or None if "\t" in between else None)
+    return out
+
+
+def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: bool = False,
+                   steps: list[int | None] | None = None) -> tuple[list[int], float]:
     """The row's cells for ``parts`` in strictly increasing order maximising Σ log p(cell) (the mean
-    over each part's characters); ``total_last`` gives the last part the last cell (the total)."""
+    over each part's characters); ``total_last`` gives the last part the last cell (the total);
+    ``steps`` (`cell_steps`) fixes how many cells a part is from the one before where the row's
+    separators say so — unless no reading fits them all (a row wider than the table: then as if
+    none were given)."""
     m = colp.shape[1]
     score = np.log(np.maximum(np.stack([colp[s:e].mean(axis=0) for s, e in parts]), 1e-12))
     n = len(parts)
@@ -367,11 +383,19 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
     back = np.zeros((n, m), dtype=np.int64)
     best[0] = score[0]
     for j in range(1, n):
+        k = steps[j - 1] if steps else None
+        if k is not None:  # exactly k cells after the previous part's
+            if k < m:
+                best[j, k:] = best[j - 1, :m - k] + score[j, k:]
+                back[j, k:] = np.arange(m - k)
+            continue
         running = np.maximum.accumulate(best[j - 1])  # running[c]: the best over cells <= c
         fresh = np.r_[True, running[1:] > running[:-1]]
         where = np.maximum.accumulate(np.where(fresh, np.arange(m), 0))  # ... and its cell
         best[j, 1:] = running[:-1] + score[j, 1:]
         back[j, 1:] = where[:-1]
+    if steps and not np.isfinite(best[-1]).any():
+        return assign_columns(colp, parts, total_last)
     c = int(np.argmax(best[-1]))
     total = float(best[-1, c])
     cols = [c]

@@ -9,7 +9,7 @@ import pytest
 
 from xxgk.data.labels import Span, label2id
 from xxgk.data.schema import get_template
-from xxgk.inference.align import AlignConfig, align, one_separator, viterbi
+from xxgk.inference.align import AlignConfig, align, separator_step, viterbi
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import argmax_ids, decode
 from xxgk.inference.extract import run_batch
@@ -97,10 +97,19 @@ def test_viterbi_adjacent_bonus_keeps_neighbours_on_a_line_together():
     assert viterbi(options, drops, 4, [0.0, 4.0, 4.0]) == [0, 1, 2]  # and item 2 next to item 1
 
 
-@pytest.mark.parametrize("between, one", [(" | ", True), ("\t", True), ("   ", True), (" ", False), ("", False),
-                                          ("\t\t", False), (" |  | ", False), (" |\n| ", False), ("、", False)])
-def test_one_separator_between_neighbouring_cells(between, one):
-    assert one_separator(between) is one
+def test_viterbi_step_of_two_skips_the_blank_cell_between_two_tabs():
+    """``65\t\t3``: the 3 is two cells after the 65, not the next one the model prefers."""
+    lp = np.log
+    options = [[(0, 0.0)], [(1, lp(0.6)), (2, lp(0.4))], [(3, lp(0.6)), (2, lp(0.4))]]
+    drops = [lp(0.001)] * 3
+    assert viterbi(options, drops, 4, [0.0, 4.0, 4.0], [0, 2, 1]) == [0, 2, 3]
+    assert viterbi(options, drops, 4, [0.0, 4.0, 4.0]) == [0, 1, 2]  # one cell each, as before
+
+
+@pytest.mark.parametrize("between, step", [(" | ", 1), ("\t", 1), ("   ", 1), (" ", 0), ("", 0), ("\t\t", 2),
+                                           (" |  | ", 0), ("\t \t\t", 3), ("\t|\t", 0), (" |\n| ", 0), ("、", 0)])
+def test_separator_step_counts_the_cells_between_neighbours(between, step):
+    assert separator_step(between) == step
 
 
 # --------------------------------------------------------------------------- #

@@ -954,3 +954,27 @@ def test_a_table_two_row_with_a_negative_change_is_cut_after_its_sign(printed, g
     assert [alone.record.cells[f] for f in fields] == model_reads
     ext = decode(text, probs)
     assert [ext.record.cells[f] for f in fields] == list(gold)
+
+
+def test_a_blank_cell_between_two_tabs_keeps_the_values_after_it_in_their_columns():
+    """PDF→text: ``338\\t65\\t\\t3\\t11\\t21\\t438`` — research blank, its two tabs printed.  The model reads
+    the values after the blank one column early (p 0.6), in every row alike, so each row and every
+    column sum hold either way: only the tabs say where the values sit (`align.separator_step`,
+    `split.cell_steps` in the row cuts and placements)."""
+    printed = {"natural_person": 338, "commercial": 65, "research": None, "social_org": 3, "legal_service": 11,
+               "other_org": 21, "total": 438}
+    rows = ("new_received", "granted", "total")
+    cells = consistent_2019(**{f"t3.{r}.{c}": v for r in rows for c, v in printed.items()})
+    text, spans = render("2019", cells)
+    probs = one_hot(text, spans)
+    early = {"social_org": "research", "legal_service": "social_org", "other_org": "legal_service"}
+    for r in rows:
+        for col, wrong in early.items():
+            s = span_of(spans, f"t3.{r}.{col}")
+            for i in range(s.start, s.end):
+                tag = "B-V:" if i == s.start else "I-V:"
+                unsure(probs, i, tag + f"t3.{r}.{wrong}", tag + f"t3.{r}.{col}", 0.6)
+        assert f"\t65\t\t3\t11\t21\t438" in text
+    ext = decode(text, probs)
+    for r in rows:
+        assert {c: ext.record.cells[f"t3.{r}.{c}"] for c in printed} == printed
