@@ -131,3 +131,27 @@ def test_two_cells_printed_as_one_before_a_page_break_are_cut():
     probs[seven, L[f"I-V:{row}.legal_service"]] = 0.7 - 1e-6 * len(L)
     ext = decode(text, probs)
     assert (ext.record.cells[f"{row}.legal_service"], ext.record.cells[f"{row}.other_org"]) == (20, 18)
+
+
+def test_a_reading_on_a_grid_the_lines_allow_is_not_moved_to_another_that_also_fits():
+    """Web page: each cell on a line of its own with an empty line after it, a blank cell a line
+    of ``&nbsp;``; every row prints only legal services (5th cell, 10 lines after its label) and
+    its total (7th, 14 lines).  Cells every other line from the 2nd put them there as the model
+    reads them — and so do cells every line from the 8th (research, total).  Both fit, and the
+    sums (the rows alike) cannot tell them apart either: the model's reading stays."""
+    text, spans = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", []
+    for n, row in enumerate(ROWS):
+        spans.append(Span(len(text), len(text) + len(row.text), f"R:t3.{row.key}"))
+        text += row.text + "\n\n"
+        for col in BLOCK.columns:
+            if col.key in ("legal_service", "total"):
+                spans.append(Span(len(text), len(text) + 2, f"V:t3.{row.key}.{col.key}"))
+                text += f"{10 + n}\n\n"
+            else:
+                text += "\xa0\n\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    ext = decode(text, one_hot(text, spans))
+    for n, row in enumerate(ROWS):
+        assert ext.record.cells[f"t3.{row.key}.legal_service"] == 10 + n
+        assert ext.record.cells[f"t3.{row.key}.research"] is None
+    assert not [d for d in ext.decisions if d["kind"] == "line_columns"]
