@@ -444,6 +444,9 @@ def group_readings(digits: str, fixed: set[int], groups: tuple[tuple[int, ...], 
     out: list[list[tuple[int, int, int]]] = []
     cells = [c for g in groups for c in g]
     is_total = {g[-1] for g in groups}
+    # digits from i on: more than the cells left can hold ends a reading (a space-aligned line is
+    # mostly blanks — its length says nothing)
+    left = np.cumsum([c != " " for c in digits[::-1]])[::-1].tolist() + [0]
 
     def skip(i: int) -> int:
         while i < n and digits[i] == " ":
@@ -464,7 +467,7 @@ def group_readings(digits: str, fixed: set[int], groups: tuple[tuple[int, ...], 
                 out.append(list(read))
             return
         c, i = cells[k], skip(i)
-        if (n - i) > MAX_COUNT_DIGITS * (len(cells) - k):
+        if left[i] > MAX_COUNT_DIGITS * (len(cells) - k):
             return
         if c in is_total:
             if total == 0:

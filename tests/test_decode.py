@@ -750,6 +750,11 @@ def test_group_readings_are_every_cut_and_placement_whose_sums_hold():
     assert group_readings(digits, {1}, groups) == readings  # a sure cut before the 1: made anyway
     assert group_readings(digits, {7}, groups) == []  # a sure cut inside 23: no total fits
     assert all(digits[s] != "0" or e - s == 1 for r in group_readings("1010", set(), groups) for s, e, _ in r)
+    # a space-aligned line is mostly blanks: only its digits count against the cells left
+    spread = "     2" + " " * 38 + "3   5" + " " * 14 + "6" + " " * 60 + "6" + " " * 30 + "1" + " " * 34 + "1"
+    assert len(spread) > 4 * len(row)
+    assert any(tuple(int(spread[s:e]) for s, e, _ in r) == (2, 3, 5, 6, 6, 1, 1)
+               and [c for _, _, c in r] == [0, 3, 4, 5, 9, 11, 14] for r in group_readings(spread, set(), groups))
 
 
 def test_a_value_does_not_start_right_after_a_decimal_point():
