@@ -60,9 +60,9 @@ def printed_columns(ends: list[int], gap: int = GAP) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], printed: list[tuple[int, int]]
-                  ) -> list[str | None]:
-    """For each printed column, the table column whose header (a ``C:t3.<column>`` span the model
+def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], ends: list[int]) -> list[str | None]:
+    """For each printed column (``ends``: where most of its numbers end — a stray space moves a
+    few on by one or two), the table column whose header (a ``C:t3.<column>`` span the model
     read) is nearest over it — its numbers end inside the header's display span (right-aligned or
     centred under it), else as close to it as can be; empty when fewer than half the columns'
     headers were read."""
@@ -79,7 +79,7 @@ def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], printed: li
         lo, hi = spans[col]
         return 0 if lo < end <= hi else min(abs(end - lo), abs(end - hi))
 
-    return [min(spans, key=lambda c: (distance(c, hi), abs(spans[c][1] - hi))) for _, hi in printed]
+    return [min(spans, key=lambda c: (distance(c, end), abs(spans[c][1] - end))) for end in ends]
 
 
 def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str, checks: list[Check],
@@ -116,7 +116,8 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     which = {k: next(n for n, (lo, hi) in enumerate(printed) if lo <= e <= hi) for k, e in ends.items()}
     current = {(s.start, s.end): s.tag[2:] for s in t3 if (s.start, s.end) in ends}
     moves = Moves(text, probs, ids, spans, current, cells, checks)
-    under = _headers_over(text, ids, cols, printed)
+    common = [int(np.median([e for k, e in ends.items() if which[k] == n])) for n in range(len(printed))]
+    under = _headers_over(text, ids, cols, common)
     everything = [list(current)]
 
     def score(assign: dict[Key, str | None]) -> tuple[float, int]:

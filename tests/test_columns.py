@@ -116,6 +116,40 @@ def test_numbers_one_per_indented_line_have_no_columns():
     assert not [d for d in ext.decisions if d["kind"] == "aligned_columns"]
 
 
+def test_a_printed_column_is_under_the_header_most_of_its_numbers_end_beneath():
+    """Headers two spaces apart, numbers right-aligned under them; a stray space pushes one row's
+    numbers two columns on, to where the next header starts.  The model reads every row one column
+    late (natural persons' 3 as commercial, commercial's 1 as research — every sum holds either
+    way).  Most of the column's numbers end under 自然人: it is that column, and the row read late
+    is moved with the others."""
+    values = {"natural_person": 3, "commercial": 1, "total": 4}
+    late = {"natural_person": "commercial", "commercial": "research", "total": "total"}
+    rows = ("new_received", "granted", "total")
+    text, spans, header, ends = "2020年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n", [], " " * 30, {}
+    for c in COLS:
+        header += "  "
+        spans.append(Span(len(text) + len(header), len(text) + len(header) + len(TEXTS[c]), f"C:t3.{c}"))
+        header += TEXTS[c]
+        ends[c] = display_width(header)
+    text += header + "\n"
+    for row in BLOCK.rows:
+        if row.key not in rows:
+            continue
+        line = row.text + ("  " if row.key == "granted" else "")  # the stray spaces
+        shift = 2 if row.key == "granted" else 0
+        for c, v in values.items():
+            line += " " * (ends[c] + shift - display_width(line) - 1)
+            spans.append(Span(len(text) + len(line), len(text) + len(line) + 1, f"V:t3.{row.key}.{late[c]}"))
+            line += str(v)
+        text += line + "\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    ext = decode(text, one_hot(text, spans))
+    for row in rows:
+        assert {c: ext.record.cells[f"t3.{row}.{c}"] for c in (*values, "research")} == {**values, "research": None}
+    (decision,) = [d for d in ext.decisions if d["kind"] == "aligned_columns"]
+    assert list(decision["columns"]) == ["natural_person", "commercial", "total"]
+
+
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
