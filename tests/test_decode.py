@@ -983,3 +983,24 @@ def test_a_blank_cell_between_two_tabs_keeps_the_values_after_it_in_their_column
     ext = decode(text, probs)
     for r in rows:
         assert {c: ext.record.cells[f"t3.{r}.{c}"] for c in printed} == printed
+
+
+def test_a_value_read_further_from_the_next_than_the_tabs_between_them_is_moved_to_their_count():
+    """One column filled, printed ``\\t260\\t\\t\\t\\t260``: research and total.  The model reads the
+    first 260 as commercial (p 0.6), in every row — the sums hold either way, and the reading is in
+    order.  Four tabs from the total, the 260 is research: a value the model is sure is one cell (no
+    start inside it) that sits further from the next than the tabs say is misread, and re-aligned."""
+    rows = ("new_received", "granted", "total")
+    cols = [c.key for c in get_template("2019").table("t3").blocks[0].columns]
+    cells = consistent_2019(**{f"t3.{r}.{c}": 260 if c in ("research", "total") else None for r in rows for c in cols})
+    text, spans = render("2019", cells)
+    probs = one_hot(text, spans)
+    for r in rows:
+        s = span_of(spans, f"t3.{r}.research")
+        for i in range(s.start, s.end):
+            tag = "B-V:" if i == s.start else "I-V:"
+            unsure(probs, i, tag + f"t3.{r}.commercial", tag + f"t3.{r}.research", 0.6)
+        assert "\t260\t\t\t\t260\n" in text
+    ext = decode(text, probs)
+    for r in rows:
+        assert (ext.record.cells[f"t3.{r}.commercial"], ext.record.cells[f"t3.{r}.research"]) == (None, 260)
