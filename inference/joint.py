@@ -23,7 +23,7 @@ knows a layout or a report.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from ..data.labels import Span
 from ..data.rules import Check
 from .decode import spans_of
 from .fragments import table_rows
+from .place import keeps_steps
+from .split import cell_steps, run_on
 from .whole import Key, Moves, cell_logp
 
 MAX_MOVES = 40  # row moves at most (table 三 has 25 rows); none that makes the differences smaller ends the
@@ -97,7 +99,9 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         for f, s in t:
             through.setdefault(f, []).append((n, s))
     number = {k: float(numeric(moves.parsed[k].value)) if moves.parsed[k] is not None else 0.0 for k in current}
-    options = {r: _placements(len(ks), place[r][-1] == len(cols) - 1, len(cols)) for r, ks in movable.items()}
+    # tabs between a row's values fix how many cells apart they sit (`place.keeps_steps`)
+    options = {r: [o for o in _placements(len(ks), place[r][-1] == len(cols) - 1, len(cols))
+                   if o == place[r] or keeps_steps(o, cell_steps(text, ks))] for r, ks in movable.items()}
 
     def row_delta(row: str, old: tuple[int, ...], new: tuple[int, ...]) -> np.ndarray:
         """How the checks' differences change when ``row``'s values move from ``old`` to ``new``."""
@@ -111,6 +115,13 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         return delta
 
     order = sorted(movable, key=lambda r: movable[r][0][0])
+    start, diff0 = dict(place), diff.copy()  # the model's reading, before the descent
+
+    def value_gain(row: str, option: tuple[int, ...]) -> float:
+        """Σ over the row's values of log p(new cell) − log p(cell read)."""
+        at = lambda j: moves.index[f"t3.{row}.{cols[j]}"]  # noqa: E731
+        return float(sum(moves.logp[k][at(b)] - moves.logp[k][at(a)] for k, a, b in zip(movable[row], start[row], option)))
+
     for _ in range(MAX_MOVES):  # steepest descent: the one row move that shrinks the differences most …
         now = np.abs(diff).sum()
         steps = [(row, option) for row in order for option in options[row] if option != place[row]]
@@ -139,15 +150,25 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
             diff += row_delta(row, place[row], option)
             place[row] = option
 
-    assign = {k: f"t3.{r}.{cols[j]}" for r, ks in movable.items() for k, j in zip(ks, place[r])}
-    if assign == moves.current:
+    def scored(at: dict[str, tuple[int, ...]]) -> tuple[float, int, dict[Key, str | None]]:
+        assign = {k: f"t3.{r}.{cols[j]}" for r, ks in movable.items() for k, j in zip(ks, at[r])}
+        changed = [k for k in assign if assign[k] != moves.current[k]]
+        evidence = moves.gain(assign, [[k] for k in changed])  # summed over the values moved
+        broken = moves.broken(assign)
+        return config.joint_columns_weight * evidence - config.violation_cost * (broken - first_broken), broken, assign
+
+    gain, after, assign = scored(place)
+    # the descent stopped short: all rows at once — where every row's values are printed apart (a
+    # row run together, ``581012273``, is cut in doubt, and its cut is decided on the sums already)
+    apart = not any(run_on(text, ks[0][0], ks[-1][1], len(ks)) for ks in movable.values())
+    if config.joint_states and apart and np.abs(diff).sum() > 1e-9:
+        together = scored(_all_rows(order, options, diff0, lambda row, o: row_delta(row, start[row], o),
+                                    value_gain, config.joint_states))
+        if together[1] < first_broken and together[0] > gain:  # to make sums hold, never for the columns alone
+            gain, after, assign = together
+    if assign == moves.current or gain <= 0:
         return ids, None
-    after = moves.broken(assign)
     changed = [k for k in assign if assign[k] != moves.current[k]]
-    evidence = moves.gain(assign, [[k] for k in changed])  # summed over the values moved
-    gain = config.joint_columns_weight * evidence - config.violation_cost * (after - first_broken)
-    if gain <= 0:
-        return ids, None
     return Moves.write(ids, assign), {
         "kind": "joint_columns", "changed": True, "fields": moves.moved(assign),
         "span": [min(k[0] for k in changed), max(k[1] for k in changed)],
@@ -155,6 +176,35 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
         "checks_broken": {"model": first_broken, "chosen": after}, "score": round(gain, 4),
         "reason": (f"table 三 with blank cells printed as nothing: {len(changed)} value(s) moved to other cells "
                    f"of their rows, in order, so the rows' columns agree; checks broken {first_broken} -> {after}")}
+
+
+def _all_rows(order: list[str], options: dict[str, list[tuple[int, ...]]], diff: np.ndarray,
+              delta: Callable[[str, tuple[int, ...]], np.ndarray], value_gain: Callable[[str, tuple[int, ...]], float],
+              states: int) -> dict[str, tuple[int, ...]]:
+    """Every movable row's placement chosen at once: a beam over the rows in text order, the states the
+    checks' differences (``diff`` as read; ``delta``: how a row's placement changes them) so far, the
+    best-scoring way to each kept (``value_gain``: the placement's log-probability against the
+    model's), ``states`` of them, each row taking one of its placements; at the end the state that
+    breaks the fewest checks, of those the most probable.  Where the descent stops short — every single or paired move leaves the
+    differences as large, yet moving five short rows together makes every column add up (a web
+    page's rows, blanks printed as nothing, each read packed to the left)."""
+    sums, score = diff[None, :], np.zeros(1)
+    picks = np.zeros((1, 0), dtype=np.int64)
+    for row in order:
+        opts = options[row]
+        part = np.array([delta(row, o) for o in opts])
+        gain = np.array([value_gain(row, o) for o in opts])
+        k = len(opts)
+        sums = (sums[:, None, :] + part[None, :, :]).reshape(-1, len(diff))
+        score = (score[:, None] + gain[None, :]).reshape(-1)
+        picks = np.concatenate([np.repeat(picks, k, axis=0), np.tile(np.arange(k), len(picks))[:, None]], axis=1)
+        order_ = np.argsort(-score, kind="stable")
+        _, first = np.unique(np.round(sums[order_], 6), axis=0, return_index=True)
+        keep = order_[np.sort(first)[:states]]
+        sums, score, picks = sums[keep], score[keep], picks[keep]
+    broken = (np.abs(sums) > 1e-9).sum(axis=1)
+    best = int(np.lexsort((-score, broken))[0])
+    return {row: options[row][int(j)] for row, j in zip(order, picks[best])}
 
 
 UNSURE = 0.5  # the model's mean probability of a column below which its reading is a guess

@@ -43,6 +43,21 @@ def summed_rows(template: str) -> dict[str, tuple[str, ...]]:
     return {f: tuple(cells) for cells in rows.values() for f in cells}
 
 
+def keeps_steps(cells: tuple[int | None, ...], steps: list[int | None] | None) -> bool:
+    """Whether values given ``cells`` (None: left out) keep the distances ``steps`` (`split.cell_steps`,
+    one per pair of neighbouring values, None where unknown) puts between them: values joined by
+    known steps are one run, and a run keeps its shape."""
+    offset: dict[int, int] = {}
+    run, slot = 0, 0
+    for k, c in enumerate(cells):
+        if k:
+            step = steps[k - 1] if steps else None
+            run, slot = (run + 1, 0) if step is None else (run, slot + step)
+        if c is not None and offset.setdefault(run, c - slot) != c - slot:
+            return False
+    return True
+
+
 def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: list[bool], m: int, keep: int,
                weight: float, drop: list[float], steps: list[int | None] | None = None
                ) -> list[tuple[float, tuple[int | None, ...]]]:
@@ -55,17 +70,6 @@ def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: l
     def logp_of(cells: tuple[int | None, ...]) -> float:
         return sum(drop[k] if c is None else logp[k][c] for k, c in enumerate(cells))
 
-    # each value's slot along its run of known steps: values of one run keep their distances
-    run, slot = [0], [0]
-    for k in range(1, len(read)):
-        step = steps[k - 1] if steps else None
-        run.append(run[-1] + (step is None))
-        slot.append(0 if step is None else slot[-1] + step)
-
-    def keeps_steps(cells: tuple[int | None, ...]) -> bool:
-        offset: dict[int, int] = {}
-        return all(offset.setdefault(run[k], c - slot[k]) == c - slot[k] for k, c in enumerate(cells) if c is not None)
-
     base, n = logp_of(read), len(read)
     opt = [k for k in range(n) if optional[k]]
     out = []
@@ -76,7 +80,7 @@ def placements(logp: list[np.ndarray], read: tuple[int | None, ...], optional: l
                 full: list[int | None] = [None] * n
                 for k, c in zip(kept, cells):
                     full[k] = c
-                if tuple(full) != read and keeps_steps(tuple(full)):
+                if tuple(full) != read and keeps_steps(tuple(full), steps):
                     out.append((weight * (logp_of(tuple(full)) - base), tuple(full)))
     out.sort(key=lambda r: (-r[0], [-1 if c is None else c for c in r[1]]))
     return out[:keep]

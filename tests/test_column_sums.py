@@ -254,3 +254,20 @@ def test_fifteen_rows_read_in_one_wrong_column_are_all_moved(monkeypatch):
     assert all(ext.record.cells[f"t3.{r}.commercial"] == 1 for r in results) and ext.findings == []
     (d,) = [d for d in ext.decisions if d["kind"] == "joint_columns"]
     assert "15 value(s) moved" in d["reason"]
+
+
+def test_all_rows_placed_at_once_make_the_sums_hold_where_each_move_costs_the_model_something():
+    """`joint._all_rows`: three short rows, each able to move its value one column on (costing 0.5 in
+    the model's log-probability) and each move taking 1 off a column sum 3 short — only all three
+    together make it hold.  The fewest checks broken wins over the most probable; a beam of one
+    state keeps only the most probable way, and finds nothing better than the reading."""
+    from xxgk.inference.joint import _all_rows
+
+    order = ["a", "b", "c"]
+    options = {r: [(0,), (1,)] for r in order}
+    delta = lambda row, o: np.array([-1.0 * o[0], 0.0])  # noqa: E731
+    gain = lambda row, o: -0.5 * o[0]  # noqa: E731
+    assert _all_rows(order, options, np.array([3.0, 0.0]), delta, gain, 2000) == {r: (1,) for r in order}
+    assert _all_rows(order, options, np.array([2.0, 0.0]), delta, gain, 2000) in (
+        {"a": (1,), "b": (1,), "c": (0,)}, {"a": (1,), "b": (0,), "c": (1,)}, {"a": (0,), "b": (1,), "c": (1,)})
+    assert _all_rows(order, options, np.array([3.0, 0.0]), delta, gain, 1) == {r: (0,) for r in order}
