@@ -89,9 +89,9 @@ class AlignConfig:
     # Measured on 100 test reports at step 1000: 0.5 and 0.3 gave +0.03 / +0.02 pt cells (noise).
     value_mass: float | None = None
     # Log-odds added when a span takes the cell its predecessor's separators on the line point to
-    # (`separator_step`: a table row printed as a line, its neighbours are neighbouring cells
-    # unless a blank is printed as nothing — or as an empty cell between two tabs, one further).  Measured (fill
-    # 1e-3): 0 / 1 / 2 / 4 / 8 gave 93.3 / 93.8 / 94.0 / 94.6 / 93.9 % cells on the 80 hard test
+    # (`separator_step`: a table row printed as a line, its neighbours are neighbouring cells unless
+    # a blank is printed as nothing — or as an empty cell between two tabs, one further).  Measured
+    # (fill 1e-3): 0 / 1 / 2 / 4 / 8 gave 93.3 / 93.8 / 94.0 / 94.6 / 93.9 % cells on the 80 hard test
     # reports; on 100 mixed reports 0 / 2 / 4: 98.13 / 98.42 / 98.47 % (md_fragments 93.5 → 97.6).
     adjacent: float = 4.0
     # A span whose inner characters the model gives at most this much "a value starts here" is one
@@ -197,7 +197,7 @@ def table_spans(text: str, probs: np.ndarray, ids: np.ndarray, template: str) ->
         rows = probs[span.start:span.end].astype(np.float64)
         p = (rows[:, bcols] + rows[:, icols]).mean(axis=0)
         between = text[out[t][-1].end:span.start] if out[t] else ""
-        step = separator_step(between) if out[t] else 0
+        step = separator_step(between)  # 0 for the table's first span
         inner = float(rows[1:, bcols].sum(axis=1).max()) if len(rows) > 1 else 0.0
         out[t].append(SpanCells(span.start, span.end, text[span.start:span.end], j, p, max(0.0, 1.0 - float(p.sum())),
                                 step, bool(step) and "\t" in between, inner,

@@ -12,7 +12,9 @@ descent — each step the one row move that makes the checks' differences (Σ |l
 over R1–R3) smallest, or when none shrinks them the best two rows moved at once (a value
 leaving a column another row's value enters), only while they shrink, at most `MAX_MOVES`
 steps — finds a reading near
-the model's that the sums hold for, which is taken when
+the model's that the sums hold for (where it stops short with a check broken and every row's
+values are printed apart, a beam over all rows' placements at once, `_all_rows`, taken where it
+breaks fewer checks than the model's reading), which is taken when
 
     weight × Σ_values (log p(new cell) − log p(cell read)) − violation_cost × (checks broken)
 
@@ -120,7 +122,8 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
     def value_gain(row: str, option: tuple[int, ...]) -> float:
         """Σ over the row's values of log p(new cell) − log p(cell read)."""
         at = lambda j: moves.index[f"t3.{row}.{cols[j]}"]  # noqa: E731
-        return float(sum(moves.logp[k][at(b)] - moves.logp[k][at(a)] for k, a, b in zip(movable[row], start[row], option)))
+        return float(sum(moves.logp[k][at(b)] - moves.logp[k][at(a)]
+                         for k, a, b in zip(movable[row], start[row], option)))
 
     for _ in range(MAX_MOVES):  # steepest descent: the one row move that shrinks the differences most …
         now = np.abs(diff).sum()
@@ -181,13 +184,14 @@ def joint_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
 def _all_rows(order: list[str], options: dict[str, list[tuple[int, ...]]], diff: np.ndarray,
               delta: Callable[[str, tuple[int, ...]], np.ndarray], value_gain: Callable[[str, tuple[int, ...]], float],
               states: int) -> dict[str, tuple[int, ...]]:
-    """Every movable row's placement chosen at once: a beam over the rows in text order, the states the
-    checks' differences (``diff`` as read; ``delta``: how a row's placement changes them) so far, the
-    best-scoring way to each kept (``value_gain``: the placement's log-probability against the
-    model's), ``states`` of them, each row taking one of its placements; at the end the state that
-    breaks the fewest checks, of those the most probable.  Where the descent stops short — every single or paired move leaves the
-    differences as large, yet moving five short rows together makes every column add up (a web
-    page's rows, blanks printed as nothing, each read packed to the left)."""
+    """Every movable row's placement chosen at once: a beam over the rows in text order, each row
+    taking one of its placements, the states the checks' differences so far (``diff`` as read;
+    ``delta``: how a row's placement changes them), the best-scoring way to each kept
+    (``value_gain``: the placement's log-probability against the model's), ``states`` of them; at
+    the end the state that breaks the fewest checks, of those the most probable.  For where the
+    descent stops short: each single or paired move leaves the differences as large, yet moving
+    five short rows together makes every column add up (a Word table with page breaks, blanks
+    printed as nothing, its rows read packed to the left)."""
     sums, score = diff[None, :], np.zeros(1)
     picks = np.zeros((1, 0), dtype=np.int64)
     for row in order:

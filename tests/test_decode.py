@@ -979,7 +979,7 @@ def test_a_blank_cell_between_two_tabs_keeps_the_values_after_it_in_their_column
             for i in range(s.start, s.end):
                 tag = "B-V:" if i == s.start else "I-V:"
                 unsure(probs, i, tag + f"t3.{r}.{wrong}", tag + f"t3.{r}.{col}", 0.6)
-        assert f"\t65\t\t3\t11\t21\t438" in text
+        assert "\t65\t\t3\t11\t21\t438" in text
     ext = decode(text, probs)
     for r in rows:
         assert {c: ext.record.cells[f"t3.{r}.{c}"] for c in printed} == printed
