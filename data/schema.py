@@ -299,10 +299,14 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 # --------------------------------------------------------------------------- #
 # Template detection
 # --------------------------------------------------------------------------- #
-_MARKERS = {
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购总金额"),
-    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
-}
+def _column_texts(template: Template) -> set[str]:
+    return {t for block in template.table("t2").blocks for c in block.columns for t in c.texts}
+
+
+# each version's table-二 column headers, as printed or as a variant, that the other's has not:
+# 本年处理决定数量 heads a column of both (a 2019 report may print it for 处理决定数量)
+_MARKERS = {v.version: tuple(sorted(_column_texts(v) - _column_texts(o)))
+            for v, o in ((TEMPLATE_2019, TEMPLATE_2021), (TEMPLATE_2021, TEMPLATE_2019))}
 _SPACE = re.compile(r"\s+")
 
 

@@ -41,6 +41,9 @@ def test_label_variants():
     ("信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "2021"),
     ("信息内容\n本 年 制 发\n件 数\n本年废止件数", "2021"),
     ("一、总体情况 今年我局认真贯彻落实条例", None),
+    # a 2019 report printing the variants 上年项目数量 and 本年处理决定数量 (the 2021 form's header of
+    # that column too) twice, and 本年新制作数量 once
+    ("本年新制作数量\n上年项目数量\n本年增/减\n本年处理决定数量\n上年项目数量\n本年增/减\n本年处理决定数量", "2019"),
 ])
 def test_detect_template(text, expected):
     assert schema.detect_template(text) == expected
