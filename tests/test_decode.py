@@ -961,6 +961,17 @@ def test_a_table_two_row_with_a_negative_change_is_cut_after_its_sign(printed, g
     assert [ext.record.cells[f] for f in fields] == list(gold)
 
 
+def read_as(probs: np.ndarray, spans: list[Span], rows: tuple[str, ...], wrong: dict[str, str], p: float = 0.6) -> None:
+    """The model reads each of ``rows``' cells ``col`` as that row's ``wrong[col]`` with ``p``, the rest
+    on ``col`` (in place)."""
+    for r in rows:
+        for col, other in wrong.items():
+            s = span_of(spans, f"t3.{r}.{col}")
+            for i in range(s.start, s.end):
+                tag = "B-V:" if i == s.start else "I-V:"
+                unsure(probs, i, tag + f"t3.{r}.{other}", tag + f"t3.{r}.{col}", p)
+
+
 def test_a_blank_cell_between_two_tabs_keeps_the_values_after_it_in_their_columns():
     """PDF→text: ``338\\t65\\t\\t3\\t11\\t21\\t438`` — research blank, its two tabs printed.  The model reads
     the values after the blank one column early (p 0.6), in every row alike, so each row and every
@@ -971,15 +982,9 @@ def test_a_blank_cell_between_two_tabs_keeps_the_values_after_it_in_their_column
     rows = ("new_received", "granted", "total")
     cells = consistent_2019(**{f"t3.{r}.{c}": v for r in rows for c, v in printed.items()})
     text, spans = render("2019", cells)
+    assert "\t65\t\t3\t11\t21\t438" in text
     probs = one_hot(text, spans)
-    early = {"social_org": "research", "legal_service": "social_org", "other_org": "legal_service"}
-    for r in rows:
-        for col, wrong in early.items():
-            s = span_of(spans, f"t3.{r}.{col}")
-            for i in range(s.start, s.end):
-                tag = "B-V:" if i == s.start else "I-V:"
-                unsure(probs, i, tag + f"t3.{r}.{wrong}", tag + f"t3.{r}.{col}", 0.6)
-        assert "\t65\t\t3\t11\t21\t438" in text
+    read_as(probs, spans, rows, {"social_org": "research", "legal_service": "social_org", "other_org": "legal_service"})
     ext = decode(text, probs)
     for r in rows:
         assert {c: ext.record.cells[f"t3.{r}.{c}"] for c in printed} == printed
@@ -994,13 +999,9 @@ def test_a_value_read_further_from_the_next_than_the_tabs_between_them_is_moved_
     cols = [c.key for c in get_template("2019").table("t3").blocks[0].columns]
     cells = consistent_2019(**{f"t3.{r}.{c}": 260 if c in ("research", "total") else None for r in rows for c in cols})
     text, spans = render("2019", cells)
+    assert "\t260\t\t\t\t260\n" in text
     probs = one_hot(text, spans)
-    for r in rows:
-        s = span_of(spans, f"t3.{r}.research")
-        for i in range(s.start, s.end):
-            tag = "B-V:" if i == s.start else "I-V:"
-            unsure(probs, i, tag + f"t3.{r}.commercial", tag + f"t3.{r}.research", 0.6)
-        assert "\t260\t\t\t\t260\n" in text
+    read_as(probs, spans, rows, {"research": "commercial"})
     ext = decode(text, probs)
     for r in rows:
         assert (ext.record.cells[f"t3.{r}.commercial"], ext.record.cells[f"t3.{r}.research"]) == (None, 260)
