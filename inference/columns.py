@@ -24,6 +24,7 @@ decision; a printed number is never changed.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from itertools import combinations
 from math import comb
@@ -40,12 +41,17 @@ from .whole import Key, Moves
 
 GAP = 2  # display columns between the ends of two numbers of one printed column, at most
 MIN_LINES = 3  # table-三 lines of spaced numbers needed to read columns off their positions
+_PADDED = re.compile("[ \u3000\xa0]{3}")  # a gap of blanks between two printed columns
 SPREAD = 3  # display columns the ends of one printed column may spread over (stray spaces)
 
 
-def display_width(s: str) -> int:
-    """Columns ``s`` takes in a monospaced layout: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+def display_width(s: str, narrow_forms: bool = False) -> int:
+    """Columns ``s`` takes in a monospaced layout: wide and full-width characters take two —
+    but with ``narrow_forms`` the full-width forms of ASCII and the ideographic space one, as the
+    narrow characters they stand for (a converter that widened digits and spaces after the layout
+    was made: ``２``, ``　``)."""
+    return sum(1 if narrow_forms and ("\uff01" <= c <= "\uff5e" or c == "\u3000")
+               else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def printed_columns(ends: list[int], gap: int = GAP) -> list[tuple[int, int]]:
@@ -60,7 +66,8 @@ def printed_columns(ends: list[int], gap: int = GAP) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], ends: list[int]) -> list[str | None]:
+def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], ends: list[int],
+                  narrow_forms: bool = False) -> list[str | None]:
     """For each printed column (``ends``: where most of its numbers end — a stray space moves a
     few on by one or two), the table column whose header (a ``C:t3.<column>`` span the model
     read) is nearest over it — its numbers end inside the header's display span (right-aligned or
@@ -71,7 +78,7 @@ def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], ends: list[
         col = s.tag[5:] if s.tag.startswith("C:t3.") else None
         if col in cols and col not in spans:
             line = text.rfind("\n", 0, s.start) + 1
-            spans[col] = (display_width(text[line:s.start]), display_width(text[line:s.end]))
+            spans[col] = (display_width(text[line:s.start], narrow_forms), display_width(text[line:s.end], narrow_forms))
     if 2 * len(spans) < len(cols):
         return []
 
@@ -98,18 +105,22 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     by_line: dict[int, list[Span]] = {}
     for s in t3:
         by_line.setdefault(text.rfind("\n", 0, s.start) + 1, []).append(s)
-    ends: dict[tuple[int, int], int] = {}
+    lines: dict[int, list[Span]] = {}
     for start, line_spans in by_line.items():
         end = text.find("\n", start)
         line = text[start:len(text) if end < 0 else end]
         row_keys = {s.tag[2:].rsplit(".", 1)[0] for s in line_spans}
-        if "\t" in line or len(row_keys) != 1 or len(line_spans) < 2 or "   " not in line.strip():
+        if "\t" in line or len(row_keys) != 1 or len(line_spans) < 2 or not _PADDED.search(line.strip()):
             continue  # not a space-aligned row of one row's values: a lone (or indented) number has no columns
-        for s in line_spans:
-            ends[(s.start, s.end)] = display_width(text[start:s.end])
-    if len({text.rfind("\n", 0, k[0]) for k in ends}) < MIN_LINES:
+        lines[start] = line_spans
+    if len(lines) < MIN_LINES:
         return ids, None
-    printed = printed_columns(list(ends.values()))
+    # where a number ends on its line; where those drift, full-width digits and spaces counted narrow
+    for narrow in (False, True):
+        ends = {(s.start, s.end): display_width(text[start:s.end], narrow) for start, ss in lines.items() for s in ss}
+        printed = printed_columns(list(ends.values()))
+        if not any(hi - lo > SPREAD for lo, hi in printed):
+            break
     if (len(printed) > len(cols) or any(hi - lo > SPREAD for lo, hi in printed)
             or comb(len(cols), len(printed)) > config.columns_max_readings):
         return ids, None  # not columns: more of them than the table has, or ends that drift
@@ -117,7 +128,7 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
     current = {(s.start, s.end): s.tag[2:] for s in t3 if (s.start, s.end) in ends}
     moves = Moves(text, probs, ids, spans, current, cells, checks)
     common = [int(np.median([e for k, e in ends.items() if which[k] == n])) for n in range(len(printed))]
-    under = _headers_over(text, ids, cols, common)
+    under = _headers_over(text, ids, cols, common, narrow)
     everything = [list(current)]
 
     def score(assign: dict[Key, str | None]) -> tuple[float, int]:
@@ -166,7 +177,7 @@ def table4_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     line = text[start:end]
-    if t4[-1].end > end or "\t" in line or "   " not in line.strip():
+    if t4[-1].end > end or "\t" in line or not _PADDED.search(line.strip()):
         return ids, None
     top = max([s.end for s in spans if s.tag == "H4" and s.end <= start], default=0)
     heads: list[list] = []  # [start, end] of each header; one split by a stray space is one
@@ -177,18 +188,21 @@ def table4_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             heads.append([h.start, h.end, h.tag])
     if len(heads) != len(fields):
         return ids, None
-    extent = []
-    for a, b, _ in heads:
-        left = text.rfind("\n", 0, a) + 1
-        extent.append((display_width(text[left:a]), display_width(text[left:b])))
-
-    def under(k: Key) -> str:
-        e = display_width(text[start:k[1]])
-        lo_hi = [0 if lo < e <= hi else min(abs(e - lo), abs(e - hi)) for lo, hi in extent]
-        return fields[int(np.argmin(lo_hi))]
-
     current = {(s.start, s.end): s.tag[2:] for s in t4}
-    place = {k: under(k) for k in current}
+
+    def under(narrow: bool) -> tuple[int, dict[Key, str]]:
+        """Each value's header, and how far from one the values end in all."""
+        extent = [(display_width(text[text.rfind("\n", 0, a) + 1:a], narrow),
+                   display_width(text[text.rfind("\n", 0, a) + 1:b], narrow)) for a, b, _ in heads]
+        off, place = 0, {}
+        for k in current:
+            e = display_width(text[start:k[1]], narrow)
+            lo_hi = [0 if lo < e <= hi else min(abs(e - lo), abs(e - hi)) for lo, hi in extent]
+            off, place[k] = off + min(lo_hi), fields[int(np.argmin(lo_hi))]
+        return off, place
+
+    # full-width digits and spaces counted narrow where the values then end nearer their headers
+    place = min(under(False), under(True), key=lambda r: r[0])[1]
     if place == current or len(set(place.values())) < len(place):
         return ids, None
     r4 = [c for c in checks if c.rule == "R4"]

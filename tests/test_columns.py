@@ -59,6 +59,7 @@ def layout_report(shifted: tuple[str, ...], centred: bool = False) -> tuple[str,
 def test_printed_columns_group_number_ends():
     assert printed_columns([10, 20, 11, 21, 35, 10]) == [(10, 11), (20, 21), (35, 35)]
     assert display_width("社会12") == 6
+    assert (display_width("社会１２\u3000"), display_width("社会１２\u3000", narrow_forms=True)) == (10, 7)
 
 
 @pytest.mark.parametrize("centred", [False, True])
@@ -153,11 +154,14 @@ def test_a_printed_column_is_under_the_header_most_of_its_numbers_end_beneath():
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
-def test_table_four_under_its_headers_is_read_by_place():
+@pytest.mark.parametrize("widened", [False, True])
+def test_table_four_under_its_headers_is_read_by_place(widened):
     """Table 四 as ``pdftotext -layout`` prints it: three header lines, then one line of numbers,
     each under the header it ends beneath, a blank cell just more spaces (review: 2 upheld, 4
     other, 6 in all; direct suits: 3 upheld, 1 corrected, 4 in all).  The model counts values, not
-    columns: 2 4 6 as upheld, corrected, other.  Each number's header says its cell; R4 holds."""
+    columns: 2 4 6 as upheld, corrected, other.  Each number's header says its cell; R4 holds.
+    ``widened``: a converter turned the numbers' line full-width after the layout was made
+    (``　　２``, one character for one): counted as the narrow characters they were, they line up."""
     fields = get_template("2019").table("t4").fields
     heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     pad = "   "
@@ -185,6 +189,8 @@ def test_table_four_under_its_headers_is_read_by_place():
         a = line_start + len(row)
         spans.append(Span(a, a + len(v), f"V:{next(read_as)}"))
         row += v
+    if widened:
+        row = row.translate({ord(" "): "\u3000", **{ord(d): chr(0xFF10 + int(d)) for d in "0123456789"}})
     text += row + "\n五、存在的主要问题及改进情况\n无。\n"
     probs = one_hot(text, spans, p=0.6)
     off = decode(text, probs, config=ArbitrationConfig(columns=False))
