@@ -78,7 +78,8 @@ def _headers_over(text: str, ids: np.ndarray, cols: tuple[str, ...], ends: list[
         col = s.tag[5:] if s.tag.startswith("C:t3.") else None
         if col in cols and col not in spans:
             line = text.rfind("\n", 0, s.start) + 1
-            spans[col] = (display_width(text[line:s.start], narrow_forms), display_width(text[line:s.end], narrow_forms))
+            spans[col] = (display_width(text[line:s.start], narrow_forms),
+                          display_width(text[line:s.end], narrow_forms))
     if 2 * len(spans) < len(cols):
         return []
 
@@ -117,7 +118,8 @@ def column_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str
         return ids, None
     # where a number ends on its line; where those drift, full-width digits and spaces counted narrow
     for narrow in (False, True):
-        ends = {(s.start, s.end): display_width(text[start:s.end], narrow) for start, ss in lines.items() for s in ss}
+        ends = {(s.start, s.end): display_width(text[start:s.end], narrow)
+                for start, line_spans in lines.items() for s in line_spans}
         printed = printed_columns(list(ends.values()))
         if not any(hi - lo > SPREAD for lo, hi in printed):
             break
