@@ -446,7 +446,7 @@ def markdown_cells(text: str, probs: np.ndarray, inplace: bool = False) -> np.nd
     return out
 
 
-_SIGNS = frozenset("-－−+＋")
+SIGNS = frozenset("-－−+＋")  # the signs of a number: only a 本年增/减 carries one
 
 
 def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray, inplace: bool = False) -> np.ndarray:
@@ -463,10 +463,10 @@ def lone_signs(text: str, probs: np.ndarray, ids: np.ndarray, inplace: bool = Fa
     outside[index[OUTSIDE]] = True
     for i in np.flatnonzero(ids).tolist():  # labelled characters only: ~1 in 10
         name = names[ids[i]]
-        if text[i] in _SIGNS and i + 1 < len(text) and fold_width(text[i + 1]).isdigit() \
+        if text[i] in SIGNS and i + 1 < len(text) and fold_width(text[i + 1]).isdigit() \
                 and name.startswith("B-V:") and name[4:] in SIGNED_FIELDS:
             at.append((i + 1, index["I-V:" + name[4:]], mask))
-        elif name.startswith("I-V:") and name[4:] in SIGNED_FIELDS and i > 0 and text[i - 1] in _SIGNS \
+        elif name.startswith("I-V:") and name[4:] in SIGNED_FIELDS and i > 0 and text[i - 1] in SIGNS \
                 and ids[i - 1] == index[OUTSIDE] and fold_width(text[i]).isdigit():
             at.append((i - 1, index["B-V:" + name[4:]], outside))
     if not at:

@@ -19,11 +19,12 @@ import numpy as np
 from ..data.gold import Value, numeric
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for, narrative_figures
+from .align import SIGNS
 from .decode import (best_candidate, fold_width, label_names, read_values, spans_of, value_candidates,
                      value_label_mask, write_cell)
 from .sites import Reading, Site, add_readings, is_malformed
 from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
-                    row_cuts, row_regions, run_on, signed_row, SIGNS)
+                    row_cuts, row_regions, run_on, signed_row)
 from .view import page_number_lines, running_heads, with_digits
 
 

@@ -56,7 +56,7 @@ import numpy as np
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for
 from ..data.schema import get_template
-from .align import _value_label_ids, separator_step
+from .align import SIGNS, _value_label_ids, separator_step
 from .decode import LIST_NUMERAL, MARK_CHARS, fold_width, label_names, spans_of, value_columns, write_cell
 
 
@@ -99,9 +99,6 @@ def _sums(template: str, row: tuple[str, ...]) -> tuple[tuple[int, tuple[int, ..
 
 def _is_digit(ch: str) -> bool:
     return fold_width(ch).isdigit()
-
-
-SIGNS = frozenset("-－−+＋")
 
 
 def signed_row(row: tuple[str, ...]) -> bool:
