@@ -218,6 +218,21 @@ def data_export(data: Path = typer.Option(..., "--data", help="Corpus folder (Da
     typer.echo(f"wrote {count} report(s) to {out}/raw and {out}/gold")
 
 
+@data_app.command("prior")
+def data_prior(model: Path = typer.Option(..., "--model", help="A model folder xxgk train wrote."),
+               data: Optional[Path] = typer.Option(None, "--data", help="Its corpus, if moved since training.")
+               ) -> None:
+    """Write a model folder's value prior (value_prior.json) from its training split, as xxgk train does."""
+    from .training.train import write_prior
+
+    try:
+        path = write_prior(model, data)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"wrote {path}")
+
+
 class AnnotationFormat(str, Enum):
     label_studio = "label-studio"
     doccano = "doccano"

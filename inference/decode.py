@@ -422,7 +422,7 @@ def template_of(text: str, probs: np.ndarray, ids: np.ndarray) -> str:
 
 def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitrate: bool = True,
            align: bool | None = None, config: Any = None, timings: dict[str, float] | None = None,
-           copy: bool = True) -> Extraction:
+           copy: bool = True, prior: Any = None) -> Extraction:
     """Probabilities → Extraction.
 
     ``arbitrate=False`` is the model alone (the ablation): the argmax reading, no alignment,
@@ -432,6 +432,8 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     collects seconds per stage (decode, arbitrate — alignment included —, check).  ``copy=False``:
     ``probs`` is the caller's to give away (`extract.extract_text`'s fresh array) and the stages
     that move probability mass write into it; else the first of them to change anything copies it.
+    ``prior``: the model folder's value prior (`xxgk.models.prior.ValuePrior`; the predictor's
+    ``prior``), weighed where a row's values run together; None: none.
     """
     from . import align as aln  # both build on the span helpers above
     from . import arbitrate as arb
@@ -490,7 +492,7 @@ def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitra
     else:
         frozen = None
     if arbitrate:
-        result = arb.arbitrate(text, probs, ids, template, config, frozen=frozen)
+        result = arb.arbitrate(text, probs, ids, template, config, frozen=frozen, prior=prior)
         ids = result.ids
         changed.update({f: len(decisions) + k for f, k in result.changed.items()})
         decisions = decisions + result.decisions

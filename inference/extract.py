@@ -44,6 +44,7 @@ STAGES = ("read", "detect", "predict", "decode", "arbitrate", "check")
 
 class Predictor(Protocol):
     def predict_proba(self, text: str) -> np.ndarray: ...
+    # and optionally ``prior``: the model folder's value prior (`xxgk.models.prior.ValuePrior`)
 
 
 class ModelMissingError(FileNotFoundError):
@@ -230,7 +231,7 @@ def extract_text(text: str, predictor: Predictor, *, arbitrate: bool = True, ali
         probs = predict(text, predictor, regions=regions)
     # stages 4-6 (decode, arbitrate, check) time themselves; no headers: template from the values
     return decode(text, probs, template=template, arbitrate=arbitrate, align=align, config=config,
-                  timings=timings, copy=False)
+                  timings=timings, copy=False, prior=getattr(predictor, "prior", None))
 
 
 def extract_baseline(text: str, timings: dict[str, float] | None = None) -> Extraction:

@@ -28,6 +28,7 @@ import torch
 from ..data.labels import OUTSIDE
 from ..models.layout import token_layout_ids, uses_layout
 from ..models.model import load_model
+from ..models.prior import ValuePrior
 from ..models.tokenizer import encode_chars
 from ..training.config import CONFIG_FILE, TrainConfig
 from ..training.windows import owned_spans, pad_batch, window_starts, with_specials
@@ -60,8 +61,9 @@ class Predictor:
     """A token classifier applied to whole texts; see the module docstring."""
 
     def __init__(self, model, tokenizer, *, window: int | None = None, stride: int | None = None,
-                 batch_size: int = BATCH_DEFAULT):
+                 batch_size: int = BATCH_DEFAULT, prior: ValuePrior | None = None):
         self.model, self.tokenizer = model.eval(), tokenizer
+        self.prior = prior  # the model folder's value prior (`xxgk.models.prior`), for the decoder
         config = getattr(model, "config", None)
         max_positions = getattr(config, "max_position_embeddings", 512)
         self.labels: tuple[str, ...] = tuple(config.id2label[i] for i in range(config.num_labels))
@@ -94,7 +96,8 @@ class Predictor:
             stride = stride or cfg.get("stride")
         if quantize:
             model = quantize_int8(model)
-        return cls(model, tokenizer, window=window, stride=stride, batch_size=batch_size)
+        return cls(model, tokenizer, window=window, stride=stride, batch_size=batch_size,
+                   prior=ValuePrior.load(model_dir))
 
     def token_proba(self, ids: list[int], types: np.ndarray | None = None,
                     needed: np.ndarray | None = None) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 from ..data.gold import Value, numeric
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for, narrative_figures
+from ..models.prior import ValuePrior
 from .align import SIGNS
 from .decode import (best_candidate, fold_width, label_names, read_values, spans_of, value_candidates,
                      value_label_mask, write_cell)
@@ -66,13 +67,16 @@ def _runs_together(digits: str, values_read: int) -> bool:
     return values_read > len(_DIGIT_RUN.findall(fold_width(digits)))
 
 
-def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-               config: Any) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
+def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str, config: Any,
+               prior: ValuePrior | None = None) -> tuple[list[Site], list[dict[str, Any]], dict[str, int]]:
     """Run-together rows (table 二, 三, 四) the model is unsure how to cut (``split.py``), each decided on
     its own row sum: a whole-row reading scores its log-probability, plus `split_match_gain` for
     each of the row's sums that holds with its total read (R3; R4 — a table-四 group left blank
     holds too), plus `narrative_gain` for each figure the prose quotes for its cells that it reads,
-    minus `malformed_cost` per malformed value (a leading zero, a digit left unread).  The
+    minus `malformed_cost` per malformed value (a leading zero, a digit left unread), plus
+    `value_prior_weight` times the log-probability of its values' forms under the model folder's
+    ``prior`` where the row's values run on (`xxgk.models.prior`; a table-二 row whose values run on
+    is then always read again: its cut may fill every cell and still be wrong).  The
     chosen labels are written into ``ids``; returns the sites (their characters are not revisited),
     one decision each, and field -> decision for the values changed.  Table-三 rows run together are
     then decided again on the column sums (`_by_column_sums`) — with them, where a column sum breaks,
@@ -86,6 +90,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     for a, b in pages + running_heads(text, pages):
         seen[a:b] = False
     quoted = quoted_figures(text, ids) if config.narrative_gain else ()
+    use_prior = prior is not None and config.value_prior_weight > 0
+    prior = prior if use_prior else None
 
     def read_row(a: int, b: int, row: tuple[str, ...], read: Any, sums: tuple[Check, ...]) -> None:
         end = numeral_end(digits, a, b)  # the cuts leave a list number of the next label unread
@@ -96,12 +102,13 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
         base = first_logp(digits, probs, a, end, ids, row, config.split_min, config.split_max_cuts,
                           config.split_column_weight)
         first = tuple(int(x) for x in ids[a:b])
-        blank_costs = not sums and run_on(text, a, b, len(read))  # a blank cell leaves no trace
+        runs_on = run_on(text, a, b, len(read))
+        blank_costs = not sums and runs_on  # a blank cell leaves no trace
         site = Site(a, b, list(range(a, b)))
         unread = (label2id()["O"],) * (b - end)
         add_readings(site, text, probs, ids, [(0.0, first)] + [(c.logp - base, c.labels + unread) for c in cuts
                                                                 if c.labels + unread != first])
-        rows = [_row_entry(k, reading, row, sums, blank_costs, config, quoted)
+        rows = [_row_entry(k, reading, row, sums, blank_costs, config, quoted, prior if runs_on else None)
                 for k, reading in enumerate(site.readings)]
         best = max(rows, key=lambda r: (r["score"], -r["reading"]))
         sites.append(site)
@@ -127,7 +134,8 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     settled = []  # table-三 rows run together whose cut adds up: read again if the column sums break
     for a, b, row, read in row_regions(digits, ids, template, seen):
         sums = row_checks(template, row)
-        if _settled(digits, probs, ids, a, b, row, sums, vmask):
+        if _settled(digits, probs, ids, a, b, row, sums, vmask) and not (
+                use_prior and not sums and run_on(text, a, b, len(read))):
             if config.split_joint_states and sums and row[0].startswith("t3.") \
                     and _runs_together(digits[a:b], len(read)):
                 settled.append((a, b, row, read, sums))
@@ -145,26 +153,29 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
 
 
 def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check, ...], blank_costs: bool,
-               config: Any, quoted: Quoted = ()) -> dict[str, Any]:
+               config: Any, quoted: Quoted = (), prior: ValuePrior | None = None) -> dict[str, Any]:
     """A whole-row reading as recorded and scored: its log-probability (weighted), `split_match_gain` per
     sum of the row that holds, `narrative_gain` per figure the report's prose quotes for the row's
     cells (``quoted``: `quoted_figures`) that it reads, `malformed_cost` per malformed value (and
     for a change below minus last year's items, a sign outside the change: `_fewer_than_none`,
-    `_sign_outside_change`), `split_blank_cost` per blank cell where ``blank_costs``."""
+    `_sign_outside_change`), `split_blank_cost` per blank cell where ``blank_costs``, and
+    `value_prior_weight` times the log-probability of its values' forms under ``prior``."""
     values = {f: reading.best[f].value if f in reading.best else None for f in row}
     adds_up = sum(c.holds(values) and (values[c.lhs[0]] is not None or all(values[f] is None for f in c.rhs))
                   for c in sums)  # a total read, or a group left blank (table 四)
     quotes = sum(all(f in values for f in fields) and sum(numeric(values[f]) for f in fields) == value
                  for value, fields in quoted)
     blanks = sum(v is None for v in values.values()) if blank_costs else 0
+    forms = sum(prior.logp(f, v) for f, v in values.items()) if prior is not None else 0.0
     score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
              + config.narrative_gain * quotes
              - config.malformed_cost * (reading.malformed + _fewer_than_none(values)
                                         + _sign_outside_change({f: c.text for f, c in reading.best.items()}))
-             - config.split_blank_cost * blanks)
+             - config.split_blank_cost * blanks + config.value_prior_weight * forms)
     return {"reading": k, "values": values, "labels": [label_names()[lab] for lab in reading.labels],
             "logp": round(reading.gain, 4), "adds_up": adds_up, **({"quoted": quotes} if quoted else {}),
-            "malformed": reading.malformed, "score": round(score, 4)}
+            "malformed": reading.malformed, **({"prior": round(forms, 4)} if prior is not None else {}),
+            "score": round(score, 4)}
 
 
 def _fewer_than_none(values: Mapping[str, Value]) -> int:

@@ -7,12 +7,13 @@ from xxgk.inference.extract import default_model_dir, extract_text, load_predict
 from .conftest import EXAMPLES
 
 FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "labels.json",
-         "training_config.json", "command.txt", "metrics.json", "README.md")
+         "training_config.json", "command.txt", "metrics.json", "README.md", "value_prior.json")
 
 
 def test_default_model_folder_is_complete():
     folder = default_model_dir()
     assert all((folder / name).is_file() for name in FILES), sorted(p.name for p in folder.iterdir())
+    assert load_predictor(None, threads=1).prior is not None
     assert (folder / "model.safetensors").stat().st_size < 25 * 2**20
     assert "xxgk data synth" in (folder / "README.md").read_text(encoding="utf-8")
     model = AutoModelForTokenClassification.from_pretrained(folder)

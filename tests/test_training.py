@@ -3,6 +3,7 @@ resume, --init-from and --base-model.  Hand-made two-report corpus, fixed seeds.
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -14,10 +15,11 @@ from xxgk.data.gold import Record
 from xxgk.data.labels import Span, label2id, labels, spans_to_tags
 from xxgk.models.layout import layout_ids
 from xxgk.models.model import load_model
+from xxgk.models.prior import PRIOR_FILE, ValuePrior
 from xxgk.data.schema import get_template
 from xxgk.inference.predictor import Predictor
 from xxgk.training.config import TrainConfig, load_config
-from xxgk.training.train import run_training, train
+from xxgk.training.train import run_training, train, write_prior
 from xxgk.training.windows import DocStats, WindowSampler, table_label_mask
 
 DOCS = [
@@ -107,13 +109,20 @@ def test_sampler_puts_table_ratio_of_windows_on_tables():
 
 
 # --------------------------------------------------------------------------- train → save → load → predict
-def test_tiny_model_overfits_and_predicts_the_same_after_reload(trained, corpus):
+def test_tiny_model_overfits_and_predicts_the_same_after_reload(trained, corpus, tmp_path_factory):
     out, best = trained
     assert best["cell_accuracy"] == 1.0 and best["token_f1"] == 1.0
     folder = out / "model-best"
     for name in ("config.json", "model.safetensors", "tokenizer.json", "labels.json", "training_config.json",
-                 "command.txt", "metrics.json", "README.md"):
+                 "command.txt", "metrics.json", "README.md", PRIOR_FILE):
         assert (folder / name).is_file(), name
+    prior = ValuePrior.load(folder)  # the training split's forms; `xxgk data prior` writes the same anew
+    assert prior == ValuePrior.from_cells(json.loads(r["gold"])["cells"] for r in gold_rows(corpus))
+    assert Predictor.load(folder).prior == prior
+    rebuilt = tmp_path_factory.mktemp("prior")
+    shutil.copy(folder / "training_config.json", rebuilt)
+    write_prior(rebuilt)
+    assert ValuePrior.load(rebuilt) == prior
     assert "corpus seed 0" in (folder / "command.txt").read_text()
     assert "| mini | 2 | 100.00 %" in (folder / "README.md").read_text()
     assert json.loads((out / "training_config.json").read_text())["max_steps"] == 150

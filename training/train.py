@@ -32,6 +32,7 @@ from ..models.card import write_card
 from ..models.layout import uses_layout
 from ..models.model import (from_base, keep_layers, load_model, new_model, save_model, set_attention_dropout,
                             set_hidden_dropout, size_summary)
+from ..models.prior import PRIOR_FILE, ValuePrior
 from ..models.tokenizer import PAD, SPECIAL_TOKENS, UNK
 from .config import CONFIG_FILE, TrainConfig
 from .data import DocReader, doc_stats, load_splits, validation_docs
@@ -161,11 +162,12 @@ def total_steps(config: TrainConfig, stats) -> int:
     return max(1, math.ceil(config.epochs * windows / config.batch_size))
 
 
-def model_files(config: TrainConfig, out: Path, metrics: dict[str, Any], data_info: dict[str, Any]) -> dict:
+def model_files(config: TrainConfig, out: Path, metrics: dict[str, Any], data_info: dict[str, Any],
+                prior: ValuePrior) -> dict:
     """The files besides weights and tokenizer that make a model folder complete."""
     command = (out / COMMAND_FILE).read_text(encoding="utf-8") if (out / COMMAND_FILE).is_file() else ""
     return {CONFIG_FILE: config.to_json(), COMMAND_FILE: command, METRICS_FILE: metrics,
-            "data.json": data_info}
+            "data.json": data_info, PRIOR_FILE: prior.to_json()}
 
 
 @dataclass
@@ -181,6 +183,7 @@ class Run:
     window: int
     max_steps: int
     data_info: dict[str, Any]
+    prior: ValuePrior  # the training split's value prior, saved with the model
     optimizer: Any = None
     schedule: Any = None
     noise_rng: Any = None
@@ -228,7 +231,7 @@ def setup(config: TrainConfig, command: str) -> Run:
                  "origin": origin, "layouts": _counts(train_ds, "layout"), "templates": _counts(train_ds, "template")}
     run = Run(config, model, tokenizer, reader,
               WindowSampler(stats, window, config.table_ratio, config.seed, reader.table_positions),
-              val, window, total_steps(config, stats), data_info)
+              val, window, total_steps(config, stats), data_info, train_prior(train_ds))
     run.optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     warmup, total = max(1, int(config.warmup * run.max_steps)), run.max_steps
     run.schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -240,6 +243,24 @@ def setup(config: TrainConfig, command: str) -> Run:
         run.restore(torch.load(config.out / LAST / STATE_FILE, weights_only=False))
     model.train()
     return run
+
+
+def train_prior(train_ds) -> ValuePrior:
+    """The value prior of the training split's gold cells (`xxgk.models.prior`)."""
+    return ValuePrior.from_cells(json.loads(g).get("cells", {}) for g in train_ds["gold"])
+
+
+def write_prior(model_dir: Path, data: Path | None = None) -> Path:
+    """Write a model folder's value prior anew from its training split — the corpus, split and seed of
+    its saved training config (``data`` for a corpus moved since) — as `xxgk train` writes it."""
+    saved = Path(model_dir) / CONFIG_FILE
+    if not saved.is_file():
+        raise ValueError(f"{model_dir}: no {CONFIG_FILE} (not a folder xxgk train wrote)")
+    cfg = json.loads(saved.read_text(encoding="utf-8"))
+    config = TrainConfig.model_validate({k: v for k, v in cfg.items() if k in TrainConfig.model_fields})
+    train_ds, _, _ = load_splits(data or config.data, config.train_split, config.val_split, config.val_docs,
+                                 config.seed)
+    return train_prior(train_ds).save(model_dir)
 
 
 def load_teacher(path: Path, model, tokenizer):
@@ -289,7 +310,7 @@ def train_step(run: Run) -> tuple[float, int]:
 def evaluate_and_save(run: Run, tokens_per_s: float) -> tuple[dict[str, Any], bool]:
     """Validate; save model-last (+ trainer state), model-best if improved, metrics and cards."""
     config, out = run.config, run.config.out
-    metrics = validate(run.model, run.tokenizer, run.val, window=run.window, stride=config.stride)
+    metrics = validate(run.model, run.tokenizer, run.val, window=run.window, stride=config.stride, prior=run.prior)
     run.model.train()
     metrics.update(step=run.step, elapsed_s=round(run.elapsed, 1), tokens_per_s=round(tokens_per_s))
     run.history.append(_brief(metrics))
@@ -297,7 +318,7 @@ def evaluate_and_save(run: Run, tokens_per_s: float) -> tuple[dict[str, Any], bo
     run.best = metrics if improved else run.best
     summary = {"best": run.best, "last": metrics, "history": run.history, "max_steps": run.max_steps,
                "data": run.data_info, "model": size_summary(run.model)}
-    files = model_files(config, out, summary, run.data_info)
+    files = model_files(config, out, summary, run.data_info, run.prior)
     save_model(run.model, run.tokenizer, out / LAST, files)
     torch.save(run.state(), out / LAST / STATE_FILE)
     if improved:

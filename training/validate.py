@@ -33,8 +33,9 @@ def _f1(correct: int, predicted: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def validate(model, tokenizer, docs: list[ValDoc], *, window: int, stride: int) -> dict[str, Any]:
-    """Score ``docs``; the model is left in eval mode (the caller switches back)."""
+def validate(model, tokenizer, docs: list[ValDoc], *, window: int, stride: int, prior=None) -> dict[str, Any]:
+    """Score ``docs``; the model is left in eval mode (the caller switches back).  ``prior``: the
+    value prior the model folder will hold (`xxgk.models.prior`), decoded with as `xxgk extract` will."""
     predictor = Predictor(model.eval(), tokenizer, window=window, stride=stride)
     outside = labels().index(OUTSIDE)
     counts = np.zeros(3, dtype=np.int64)
@@ -45,7 +46,7 @@ def validate(model, tokenizer, docs: list[ValDoc], *, window: int, stride: int) 
         counts += token_scores(doc.labels, probs.argmax(axis=1), outside)
         for metric, arbitrate in ((cells, True), (alone, False)):
             try:
-                record = decode(doc.text, probs, arbitrate=arbitrate).record
+                record = decode(doc.text, probs, arbitrate=arbitrate, prior=prior).record
             except Exception as exc:  # a decode failure is a wrong report, not a crashed run
                 record = None
                 if arbitrate:

@@ -1,0 +1,89 @@
+"""The value prior: how the training annotations print each cell, saved next to the weights.
+
+Crawler text runs a row's cells together with nothing between them (2021's 行政规范性文件
+``125118`` is 12, 5, 118 — or 1, 25, 118, or 125, 11, 8); table 二 has no sums to
+choose by, and a blank cell leaves no trace.  The character model's cut is then
+its only evidence and often a guess.  What the annotations say about each cell is
+more evidence: 现行有效件数 is mostly two or three digits, 本年废止件数 mostly one
+digit or blank.  This file keeps that as counts per field of a few *forms* —
+
+    blank, zero, mark (``/``, ``—``, ``无``, ``0.00``), amount (a non-zero amount),
+    n1 … n6 (a positive count of that many digits, 6 or more), neg1 … neg6
+
+— learned from the training split's gold cells when a model is trained
+(``value_prior.json``), and `ValuePrior.logp` is the add-one-smoothed log-probability
+of a value's form for its field.  `xxgk.inference.rows` adds it, weighted, to the
+readings of a run-together row (and only there: where the text shows the cells
+apart, it says which are blank).  It knows no report: only how often each field
+takes each form over the annotations a model was trained on — synthetic ones for
+the shipped model, real ones after ``xxgk train --init-from`` on an import.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from math import log
+from pathlib import Path
+
+from ..data.gold import Value, numeric
+
+PRIOR_FILE = "value_prior.json"
+FORMS = ("blank", "zero", "mark", "amount", *(f"n{k}" for k in range(1, 7)), *(f"neg{k}" for k in range(1, 7)))
+
+
+def form(value: Value) -> str:
+    """The form of a cell's value, one of `FORMS`."""
+    if value is None:
+        return "blank"
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            return "mark" if numeric(value) == 0 else "amount"
+        except (TypeError, ValueError):
+            return "mark"
+    if value == 0:
+        return "zero"
+    return f"{'neg' if value < 0 else 'n'}{min(len(str(abs(value))), 6)}"
+
+
+@dataclass(frozen=True)
+class ValuePrior:
+    """Per field, how many annotations print it in each form."""
+
+    counts: Mapping[str, Mapping[str, int]]
+
+    @classmethod
+    def from_cells(cls, records: Iterable[Mapping[str, Value]]) -> "ValuePrior":
+        """Count the forms of every field over ``records`` (each a gold file's ``cells``)."""
+        counts: dict[str, Counter] = {}
+        for cells in records:
+            for field, value in cells.items():
+                counts.setdefault(field, Counter())[form(value)] += 1
+        return cls({f: dict(sorted(c.items())) for f, c in sorted(counts.items())})
+
+    def logp(self, field: str, value: Value) -> float:
+        """log P(form of ``value`` | ``field``), add-one smoothed over `FORMS`; 0 for a field never seen."""
+        seen = self.counts.get(field)
+        if not seen:
+            return 0.0
+        return log((seen.get(form(value), 0) + 1) / (sum(seen.values()) + len(FORMS)))
+
+    def save(self, model_dir: str | Path) -> Path:
+        path = Path(model_dir) / PRIOR_FILE
+        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        return path
+
+    def to_json(self) -> dict:
+        return {"forms": list(FORMS), "counts": {f: dict(c) for f, c in self.counts.items()}}
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> "ValuePrior | None":
+        """The model folder's prior; None for a folder without one (a model trained before it existed)."""
+        path = Path(model_dir) / PRIOR_FILE
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if list(data.get("forms", ())) != list(FORMS):
+            raise ValueError(f"{path}: forms {data.get('forms')} are not this version's {list(FORMS)}")
+        return cls({f: {k: int(v) for k, v in c.items()} for f, c in data["counts"].items()})
