@@ -197,10 +197,12 @@ class ArbitrationConfig:
     # worse (table 四 in crawler text, its review and suit groups); ln 90 read the same cells.
     narrative_gain: float = math.log(10)
     # Weight of the value prior (``xxgk.models.prior``: how the training annotations print each
-    # cell — blank, 0, a mark, a count of so many digits) in a whole-row reading's score, where the
-    # row's values run on (crawler text: no gap shows where a value ends or which cell is blank).
-    # Cached probabilities, the eight test sets of seeds 1-6: 1,558 -> 1,499 wrong non-zero cells at
-    # 0.5 (1.0: 1,523; table 二 alone: 1,517); 0: off, as for a model folder without a prior.
+    # cell — blank, 0, a mark, a count or amount of so many digits — and each table-二 row's cells
+    # together) in a whole-row reading's score, where the row's values run on (crawler text: no gap
+    # shows where a value ends or which cell is blank).  Cached probabilities, the eight test sets of
+    # seeds 1-6, fields alone: 1,558 -> 1,499 wrong non-zero cells at 0.5 (1.0: 1,523; table 二 only:
+    # 1,517); with table 二's rows jointly 1,475, and its amount row (2019's 政府集中采购) cut too
+    # 1,441.  0: off, as for a model folder without a prior.
     value_prior_weight: float = 0.5
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.

@@ -24,8 +24,8 @@ from .align import SIGNS
 from .decode import (best_candidate, fold_width, label_names, read_values, spans_of, value_candidates,
                      value_label_mask, write_cell)
 from .sites import Reading, Site, add_readings, is_malformed
-from .split import (column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars, row_checks,
-                    row_cuts, row_regions, run_on, signed_row)
+from .split import (amount_row, column_reading, cut_points, first_logp, group_commas, numeral_end, printed_chars,
+                    row_checks, row_cuts, row_regions, run_on, runs_on_label, signed_row)
 from .view import page_number_lines, running_heads, with_digits
 
 
@@ -36,7 +36,8 @@ def _settled(text: str, probs: np.ndarray, ids: np.ndarray, a: int, b: int, row:
     change, and every sum of the row holds — another cut could only win on the model's probability,
     and the first reading is its most probable (a row without sums, table 二's: every digit read, no
     leading zero).  (Saves enumerating the cuts of every row: most rows read right.)"""
-    if (printed_chars(text, a, b, signed_row(row)) & ~vmask[ids[a:b]]).any():  # a digit or mark left out of the cells
+    printed = printed_chars(text, a, b, signed_row(row), amount_row(row))
+    if (printed & ~vmask[ids[a:b]]).any():  # a digit or mark left out of the cells
         return False
     conf = np.zeros(b)
     conf[a:] = probs[np.arange(a, b), ids[a:b]]
@@ -102,7 +103,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str, con
         base = first_logp(digits, probs, a, end, ids, row, config.split_min, config.split_max_cuts,
                           config.split_column_weight)
         first = tuple(int(x) for x in ids[a:b])
-        runs_on = run_on(text, a, b, len(read))
+        runs_on = runs_on_label(text, a, b, len(read))
         blank_costs = not sums and runs_on  # a blank cell leaves no trace
         site = Site(a, b, list(range(a, b)))
         unread = (label2id()["O"],) * (b - end)
@@ -135,7 +136,7 @@ def split_rows(text: str, probs: np.ndarray, ids: np.ndarray, template: str, con
     for a, b, row, read in row_regions(digits, ids, template, seen):
         sums = row_checks(template, row)
         if _settled(digits, probs, ids, a, b, row, sums, vmask) and not (
-                use_prior and not sums and run_on(text, a, b, len(read))):
+                use_prior and not sums and len(row) > 1 and runs_on_label(text, a, b, len(read))):
             if config.split_joint_states and sums and row[0].startswith("t3.") \
                     and _runs_together(digits[a:b], len(read)):
                 settled.append((a, b, row, read, sums))
@@ -166,7 +167,7 @@ def _row_entry(k: int, reading: Reading, row: tuple[str, ...], sums: tuple[Check
     quotes = sum(all(f in values for f in fields) and sum(numeric(values[f]) for f in fields) == value
                  for value, fields in quoted)
     blanks = sum(v is None for v in values.values()) if blank_costs else 0
-    forms = sum(prior.logp(f, v) for f, v in values.items()) if prior is not None else 0.0
+    forms = prior.row_logp(values) if prior is not None else 0.0
     score = (config.split_logp_weight * reading.gain + config.split_match_gain * adds_up
              + config.narrative_gain * quotes
              - config.malformed_cost * (reading.malformed + _fewer_than_none(values)

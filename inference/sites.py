@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data.labels import label2id
-from ..data.schema import AMOUNT_FIELDS
 from .decode import CONFUSABLE, SpanValue, best_candidate, fold_width, label_names, span_value, spans_of
 from .view import with_digits
 
@@ -46,9 +45,8 @@ _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
 def is_malformed(c: SpanValue) -> bool:
-    """A count printed with a leading zero: ``00``, ``05``, ``〇5`` (OCR's look-alike of 0)."""
-    if c.field in AMOUNT_FIELDS:
-        return False
+    """A count or amount printed with a leading zero: ``00``, ``05``, ``〇5`` (OCR's look-alike of 0),
+    ``03359.78元`` (not ``0.5``)."""
     printed = fold_width("".join(c.text.split()))
     looks_alike = any(ch in CONFUSABLE for ch in printed[:3])  # ``〇5``, ``0O``: with_digits costs ~6 us a call
     return bool(_LEADING_ZERO.match(with_digits(printed) if looks_alike else printed))

@@ -55,7 +55,7 @@ import numpy as np
 
 from ..data.labels import label2id
 from ..data.rules import Check, checks_for
-from ..data.schema import get_template
+from ..data.schema import AMOUNT_FIELDS, get_template
 from .align import SIGNS, _value_label_ids, separator_step
 from .decode import LIST_NUMERAL, MARK_CHARS, fold_width, label_names, spans_of, value_columns, write_cell
 
@@ -133,13 +133,13 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
         while row is not None and j < len(spans) and rows.get(spans[j].tag[2:]) == row:
             j += 1
         if row is not None:
-            signed = signed_row(row)
+            signed, amount = signed_row(row), amount_row(row)
             a, b = unread_ends(text, ids, spans[k].start, spans[j - 1].end, seen, signed)
             between = text[a:b]
             marks = any(c in MARK_CHARS for c in between) or group_commas(text, a, b).any()
             # no other value between: spans are consecutive; marks (and thousands commas) only where
             # no group sums read blanks
-            if (printed_chars(text, a, b, signed) | np.array([c.isspace() for c in between], dtype=bool)).all() \
+            if (printed_chars(text, a, b, signed, amount) | np.array([c.isspace() for c in between], dtype=bool)).all() \
                     and not (marks and sum_groups(_sums(template, row), len(row))):
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
@@ -177,22 +177,24 @@ def unread_ends(text: str, ids: np.ndarray, a: int, b: int, seen: np.ndarray | N
 
 
 def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float, max_cuts: int,
-               signed: bool = False) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
+               signed: bool = False, amount: bool = False) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
     """(q, digit, fixed, inner) over ``text[a:b]``: the model's share of "a value starts here" in
     the start/continue mass; which characters are digits; where a value surely starts (a digit
     after a blank, or ``q >= 1 - min_q``: a confident cut is never undone); and the unsure inner
     cut points (``min_q <= q < 1 - min_q``, at most ``max_cuts``, the most probable, in text order).
     A digit after a value's leading ``0`` is at least ``min_q``: ``00`` is two counts run together.
     ``signed`` (a row with a 本年增/减 cell): a sign before a digit starts a value, the digit after it
-    never does (`signs`)."""
+    never does (`signs`).  ``amount`` (a row with an amount cell): its decimal point, the digits after it
+    and its unit go on the number (`amount_chars`)."""
     bcols, icols, _ = _value_label_ids()
     start = probs[a:b, bcols].sum(axis=1)
     q = start / np.maximum(start + probs[a:b, icols].sum(axis=1), 1e-12)
     digit = np.array([_is_digit(c) for c in text[a:b]], dtype=bool)
     comma = group_commas(text, a, b)
     sign = signs(text, a, b) if signed else np.zeros(b - a, dtype=bool)
+    glue = amount_chars(text, a, b) if amount else np.zeros(b - a, dtype=bool)
     mark = printed_chars(text, a, b, signed) & ~digit & ~comma  # a mark (a sign) is a cell of its own: a start
-    after_digit = np.r_[False, (digit | comma | sign)[:-1]]
+    after_digit = np.r_[False, (digit | comma | sign | glue)[:-1]]
     zero = np.array([fold_width(c) == "0" for c in text[a:b]], dtype=bool)
     after_zero_start = np.r_[False, (zero & ~after_digit)[:-1]]  # counts have no leading zeros
     q = np.where(digit & after_digit & after_zero_start, np.maximum(q, min_q), q)
@@ -201,16 +203,42 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float, max_c
         if c + 4 < len(q) and digit[c + 4]:
             q[c + 4] = 1.0
     q[np.flatnonzero(sign) + 1] = 0.0  # the digits after a sign are its number's
+    for p in np.flatnonzero(glue):  # an amount's decimals and unit are its own
+        q[p] = 0.0
+        while p + 1 < len(q) and digit[p + 1] and text[a + p] in ".．":
+            p += 1
+            q[p] = 0.0
     fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])
 
 
-def printed_chars(text: str, a: int, b: int, signed: bool = False) -> np.ndarray:
+def printed_chars(text: str, a: int, b: int, signed: bool = False, amount: bool = False) -> np.ndarray:
     """The characters of ``[a, b)`` a cell holds: digits, marks and thousands commas (and the signs of
-    numbers where ``signed``)."""
+    numbers where ``signed``; an amount's decimal point and unit where ``amount``)."""
     out = np.array([_is_digit(c) or c in MARK_CHARS for c in text[a:b]], dtype=bool) | group_commas(text, a, b)
-    return out | signs(text, a, b) if signed else out
+    out = out | signs(text, a, b) if signed else out
+    return out | amount_chars(text, a, b) if amount else out
+
+
+def amount_row(row: tuple[str, ...]) -> bool:
+    """A row with an amount cell (2019's 政府集中采购: 采购项目数量, 采购总金额), printed with decimals
+    and a unit (``32605.65万元`` run together is 32 projects and 605.65万元, or 3 and 2605.65万元)."""
+    return any(f in AMOUNT_FIELDS for f in row)
+
+
+def amount_chars(text: str, a: int, b: int) -> np.ndarray:
+    """Which characters of ``[a, b)`` go on an amount: a decimal point between digits, and its unit
+    (``万元``, ``万``, ``元``) right after a digit.  Never where a value starts: they end its number."""
+    out = np.zeros(b - a, dtype=bool)
+    for i in range(a, b):
+        ch, j = text[i], i - 1
+        if ch in ".．":
+            out[i - a] = j >= a and _is_digit(text[j]) and i + 1 < len(text) and _is_digit(text[i + 1])
+        elif ch in "万元":
+            j -= ch == "元" and j >= a and text[j] == "万"
+            out[i - a] = j >= a and _is_digit(text[j])
+    return out
 
 
 def group_commas(text: str, a: int, b: int) -> np.ndarray:
@@ -249,6 +277,17 @@ def run_on(text: str, a: int, b: int, values: int) -> bool:
     return values > 1 and not _LAYOUT_GAP.search(text, a, b)
 
 
+def runs_on_label(text: str, a: int, b: int, values: int) -> bool:
+    """`run_on`, or one value right after its row's label with nothing between but a space or two
+    (``政府集中采购10921.18万元``: crawler text — a cell left blank before it would leave no trace)."""
+    if values != 1:
+        return run_on(text, a, b, values)
+    i = a
+    while i > 0 and a - i < 2 and text[i - 1] == " ":
+        i -= 1
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "|｜"
+
+
 def read_logp(probs: np.ndarray, a: int, b: int, printed: np.ndarray, read: np.ndarray) -> float:
     """The model's log-probability that the digits and marks of ``[a, b)`` (``printed``) are read
     (part of a value, ``read``) or not: a cut reads every one, a first reading may have left one
@@ -266,12 +305,12 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     values take the row's cells in order by `assign_columns`; its log-probability is that of its
     cut decisions plus that of its cells.  Table 四 adds every reading whose group sums hold
     (`group_readings`).  Empty when the row has nothing to choose."""
-    signed = signed_row(row)
-    q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed)
+    signed, amount = signed_row(row), amount_row(row)
+    q, digit, fixed, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed, amount)
     comma = group_commas(text, a, b)
     digits = "".join(fold_width(c) if d else "," if k else " "  # a mark sums as 0
                      for c, d, k in zip(text[a:b], digit, comma))
-    printed = printed_chars(text, a, b, signed)
+    printed = printed_chars(text, a, b, signed, amount)
     fits = lambda starts: commas_fit(starts, comma, digits)  # noqa: E731
     sums = _sums(template, row)
     groups = sum_groups(sums, len(row))
@@ -405,11 +444,11 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
 def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],
                min_q: float, max_cuts: int, column_weight: float) -> float:
     """The log-probability of the reading ``ids`` on ``[a, b)`` as `row_cuts` scores a cut."""
-    signed = signed_row(row)
-    q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed)
+    signed, amount = signed_row(row), amount_row(row)
+    q, digit, _, inner = cut_points(text, probs, a, b, min_q, max_cuts, signed, amount)
     names = label_names()
     logp = sum(log(max(q[i] if names[int(ids[a + i])].startswith("B-") else 1.0 - q[i], 1e-12)) for i in inner)
-    logp += read_logp(probs, a, b, printed_chars(text, a, b, signed), _value_label_ids()[2][ids[a:b]])
+    logp += read_logp(probs, a, b, printed_chars(text, a, b, signed, amount), _value_label_ids()[2][ids[a:b]])
     colp = row_column_probs(probs, a, b, row)
     for span in spans_of(ids[a:b]):
         if span.kind == "V" and span.tag[2:] in row:
@@ -530,7 +569,10 @@ def column_reading(digits: str, printed: np.ndarray, fixed: set[int], q: np.ndar
 
 def _adds_up(digits: str, starts: list[int], sums: tuple[tuple[int, tuple[int, ...]], ...], cells: int) -> bool:
     """The values cut at ``starts`` satisfy the row's sums: a single total in the last cell (table
-    三) takes the last value whatever the blanks before it; several (table 四) need every cell read."""
+    三) takes the last value whatever the blanks before it; several (table 四) need every cell read; none
+    (table 二), every cell read (an amount's decimals are not parsed here)."""
+    if not sums:
+        return len(starts) == cells
     values = [int(digits[s:e].strip().replace(",", "") or 0) for s, e in zip(starts, [*starts[1:], len(digits)])]
     if len(sums) == 1 and sums[0][0] == cells - 1:
         return sum(values[:-1]) == values[-1]

@@ -7,9 +7,11 @@ import math
 
 import pytest
 
+from xxgk.data.labels import Span
 from xxgk.data.schema import get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import decode
+from xxgk.inference.split import amount_chars, runs_on_label
 from xxgk.models.prior import FORMS, PRIOR_FILE, ValuePrior, form
 
 from .conftest import one_hot
@@ -20,17 +22,18 @@ ROW = ("t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force")
 
 @pytest.mark.parametrize("value, expected", [
     (None, "blank"), (0, "zero"), ("/", "mark"), ("—", "mark"), ("无", "mark"), ("0.00", "mark"),
-    ("2192.63万元", "amount"), (7, "n1"), (118, "n3"), (1234567, "n6"), (-3, "neg1"), (-12, "neg2")])
+    ("2192.63万元", "a4"), ("0.5", "a1"), ("386000元", "a6"), (7, "n1"), (118, "n3"), (1234567, "n6"), (-3, "neg1"), (-12, "neg2")])
 def test_form_of_a_value(value, expected):
     assert form(value) == expected and expected in FORMS
 
 
 def test_prior_counts_forms_per_field_and_round_trips(tmp_path):
-    prior = ValuePrior.from_cells([{ROW[0]: 12, ROW[1]: 5}, {ROW[0]: 31, ROW[1]: None}, {ROW[0]: 4}])
+    prior = ValuePrior.from_cells([{ROW[0]: 12, ROW[1]: 5}, {ROW[0]: 31, ROW[1]: None, ROW[2]: 118}, {ROW[0]: 4}])
     assert prior.counts[ROW[0]] == {"n1": 1, "n2": 2} and prior.counts[ROW[1]] == {"blank": 1, "n1": 1}
     assert prior.logp(ROW[0], 77) == pytest.approx(math.log(3 / (3 + len(FORMS))))  # add-one smoothed
     assert prior.logp(ROW[0], 77) > prior.logp(ROW[0], 7) > prior.logp(ROW[0], 777)
     assert prior.logp("t2.never.seen", 5) == 0.0
+    assert prior.rows["|".join(ROW)] == {"n2|blank|n3": 1}  # only rows whose cells are all annotated
     assert ValuePrior.load(tmp_path) is None  # a model folder from before the prior
     prior.save(tmp_path)
     assert ValuePrior.load(tmp_path) == prior
@@ -79,3 +82,44 @@ def test_a_row_printed_apart_is_not_weighed_by_the_prior():
     prior = ValuePrior({ROW[0]: {"n1": 100}, ROW[1]: {"n2": 100}, ROW[2]: {"n2": 100}})
     text, probs = _normative_row(joined=False)
     assert [decode(text, probs, prior=prior).record.cells[f] for f in ROW] == [12, 5, 118]
+
+
+PROCUREMENT = ("t2.procurement.projects", "t2.procurement.amount")
+
+
+def test_a_row_is_weighed_by_its_cells_forms_together():
+    """Table 二's rows jointly: 32 projects and 605.6万元 (n2, a3) is common, 3 and 2605.6万元 (n1, a4)
+    rare, though each field alone likes one digit of projects."""
+    cells = [dict(zip(PROCUREMENT, v)) for v in [(3, "60.5"), (4, "70.1"), (5, "80.2"), (7, "90.1"), (32, "605.6"),
+                                                 (45, "1500.2"), (51, "2100.4"), (66, "3300.9")]]
+    prior = ValuePrior.from_cells(cells)
+    joint = lambda p, a: prior.row_logp(dict(zip(PROCUREMENT, (p, a))))  # noqa: E731
+    alone = lambda p, a: prior.logp(PROCUREMENT[0], p) + prior.logp(PROCUREMENT[1], a)  # noqa: E731
+    assert alone(3, "2605.6") > alone(32, "605.6") and joint(32, "605.6") > joint(3, "2605.6")
+    assert prior.row_logp({ROW[0]: 1}) == prior.logp(ROW[0], 1)  # a row never seen: its fields alone
+
+
+def test_a_count_and_an_amount_run_together_are_cut_where_the_prior_expects_them():
+    """2019's 政府集中采购 in crawler text: ``32605.65万元``.  The model starts the amount at the 2
+    (p 0.6); the decimal point, the decimals and the unit stay the amount's in every cut."""
+    prior = ValuePrior({}, {"|".join(PROCUREMENT): {"n2|a3": 300, "n1|a4": 1, "n1|a2": 600}})
+    cells = dict.fromkeys(get_template("2019").fields, 0)
+    cells.update(dict(zip(PROCUREMENT, (32, "605.65万元"))))
+    text, spans = render("2019", cells, joined={PROCUREMENT})
+    first = span_of(spans, PROCUREMENT[0]).start
+    text = text[:first - 1] + text[first:]  # the label runs on into the digits too (crawler text)
+    spans = [s if s.end <= first - 1 else Span(s.start - 1, s.end - 1, s.tag) for s in spans]
+    probs = one_hot(text, spans)
+    unsure(probs, first, f"B-V:{PROCUREMENT[1]}", f"I-V:{PROCUREMENT[0]}", 0.6)
+    unsure(probs, first + 1, f"I-V:{PROCUREMENT[1]}", f"B-V:{PROCUREMENT[1]}", 0.6)
+    read = lambda **kw: [decode(text, probs, **kw).record.cells[f] for f in PROCUREMENT]  # noqa: E731
+    assert read() == [3, "2605.65万元"]
+    assert read(prior=prior) == [32, "605.65万元"]
+
+
+def test_runs_on_label_and_amount_chars():
+    text = "政府集中采购10921.18万元 三、行政许可\t\t5"
+    a, b = text.index("1"), text.index(" ")
+    assert runs_on_label(text, a, b, 1) and not runs_on_label(text, text.index("5"), len(text), 1)
+    assert "".join(c for c, m in zip(text[a:b], amount_chars(text, a, b)) if m) == ".万元"
+    assert not amount_chars("1.", 0, 2).any() and amount_chars("386000元", 0, 7)[-1]
