@@ -139,7 +139,8 @@ def row_regions(text: str, ids: np.ndarray, template: str, seen: np.ndarray | No
             marks = any(c in MARK_CHARS for c in between) or group_commas(text, a, b).any()
             # no other value between: spans are consecutive; marks (and thousands commas) only where
             # no group sums read blanks
-            if (printed_chars(text, a, b, signed, amount) | np.array([c.isspace() for c in between], dtype=bool)).all() \
+            printed = printed_chars(text, a, b, signed, amount)
+            if (printed | np.array([c.isspace() for c in between], dtype=bool)).all() \
                     and not (marks and sum_groups(_sums(template, row), len(row))):
                 out.append((a, b, row, [s.tag[2:] for s in spans[k:j]]))
         k = j
@@ -203,11 +204,12 @@ def cut_points(text: str, probs: np.ndarray, a: int, b: int, min_q: float, max_c
         if c + 4 < len(q) and digit[c + 4]:
             q[c + 4] = 1.0
     q[np.flatnonzero(sign) + 1] = 0.0  # the digits after a sign are its number's
-    for p in np.flatnonzero(glue):  # an amount's decimals and unit are its own
+    for p in np.flatnonzero(glue):  # an amount's decimal point, its decimals and unit are its own
         q[p] = 0.0
-        while p + 1 < len(q) and digit[p + 1] and text[a + p] in ".．":
-            p += 1
-            q[p] = 0.0
+        k = p + 1
+        while text[a + p] in ".．" and k < len(q) and digit[k]:
+            q[k] = 0.0
+            k += 1
     fixed = [int(i) for i in np.flatnonzero((digit & (~after_digit | (q >= 1 - min_q))) | mark)]
     inner = [int(i) for i in np.flatnonzero(digit & after_digit & (q >= min_q) & (q < 1 - min_q))]
     return q, digit, fixed, sorted(sorted(inner, key=lambda i: -q[i])[:max_cuts])

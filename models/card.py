@@ -46,7 +46,9 @@ def card_text(*, config: dict[str, Any], metrics: dict[str, Any], data: dict[str
              f"{_pct(config.get('table_ratio'))} placed on tables), seed {config.get('seed')}; "
              f"{chosen.get('elapsed_s', '?')} s of training, ~{chosen.get('tokens_per_s', '?')} tokens/s.",
              "- Command (with the corpus's seed):", "", "```", command.strip() or "(not recorded)", "```",
-             "", "Full settings: `training_config.json`; all figures: `metrics.json`.", "",
+             "", "Full settings: `training_config.json`; all figures: `metrics.json`; the value prior of the "
+             "training split's cells, which the decoder weighs where a row's values run together: "
+             "`value_prior.json` (`xxgk.models.prior`).", "",
              "## How well (validation)", "",
              f"Scored on {chosen.get('documents', '?')} validation reports ({data.get('validation', '?')}), "
              "through the real decoder, with `xxgk.eval.metrics.CellMetrics`:", ""]

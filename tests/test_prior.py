@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
-from xxgk.data.labels import Span
+from xxgk.data.labels import Span, labels
 from xxgk.data.schema import get_template
 from xxgk.inference.arbitrate import ArbitrationConfig
 from xxgk.inference.decode import decode
-from xxgk.inference.split import amount_chars, runs_on_label
+from xxgk.inference.split import amount_chars, cut_points, runs_on_label
 from xxgk.models.prior import FORMS, PRIOR_FILE, ValuePrior, form
 
 from .conftest import one_hot
@@ -22,7 +23,8 @@ ROW = ("t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force")
 
 @pytest.mark.parametrize("value, expected", [
     (None, "blank"), (0, "zero"), ("/", "mark"), ("—", "mark"), ("无", "mark"), ("0.00", "mark"),
-    ("2192.63万元", "a4"), ("0.5", "a1"), ("386000元", "a6"), (7, "n1"), (118, "n3"), (1234567, "n6"), (-3, "neg1"), (-12, "neg2")])
+    ("2192.63万元", "a4"), ("0.5", "a1"), ("386000元", "a6"),
+    (7, "n1"), (118, "n3"), (1234567, "n6"), (-3, "neg1"), (-12, "neg2")])
 def test_form_of_a_value(value, expected):
     assert form(value) == expected and expected in FORMS
 
@@ -123,3 +125,6 @@ def test_runs_on_label_and_amount_chars():
     assert runs_on_label(text, a, b, 1) and not runs_on_label(text, text.index("5"), len(text), 1)
     assert "".join(c for c, m in zip(text[a:b], amount_chars(text, a, b)) if m) == ".万元"
     assert not amount_chars("1.", 0, 2).any() and amount_chars("386000元", 0, 7)[-1]
+    flat = np.full((len(text), len(labels())), 1 / len(labels()), dtype=np.float32)  # the model unsure everywhere
+    _, _, fixed, inner = cut_points(text, flat, a, b, 0.001, 16, amount=True)
+    assert fixed == [0] and inner == [1, 2, 3, 4]  # never inside the decimals ``.18`` nor the unit
