@@ -31,6 +31,7 @@ from ..data.gold import Record, Value, numeric
 from ..data.labels import OUTSIDE, Span, label2id, labels, span_tags
 from ..data.rules import Finding, check_record, check_relations
 from ..data.schema import AMOUNT_FIELDS, TEMPLATE_2019, TEMPLATE_2021, detect_template, get_template
+from ..models.prior import ValuePrior
 
 # --------------------------------------------------------------------------- #
 # Values
@@ -422,7 +423,7 @@ def template_of(text: str, probs: np.ndarray, ids: np.ndarray) -> str:
 
 def decode(text: str, probs: np.ndarray, *, template: str | None = None, arbitrate: bool = True,
            align: bool | None = None, config: Any = None, timings: dict[str, float] | None = None,
-           copy: bool = True, prior: Any = None) -> Extraction:
+           copy: bool = True, prior: ValuePrior | None = None) -> Extraction:
     """Probabilities → Extraction.
 
     ``arbitrate=False`` is the model alone (the ablation): the argmax reading, no alignment,

@@ -18,6 +18,7 @@ from ..data.labels import OUTSIDE, labels
 from ..eval.metrics import CellMetrics
 from ..inference.decode import decode
 from ..inference.predictor import Predictor
+from ..models.prior import ValuePrior
 from .data import ValDoc
 
 
@@ -33,7 +34,8 @@ def _f1(correct: int, predicted: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def validate(model, tokenizer, docs: list[ValDoc], *, window: int, stride: int, prior=None) -> dict[str, Any]:
+def validate(model, tokenizer, docs: list[ValDoc], *, window: int, stride: int,
+             prior: ValuePrior | None = None) -> dict[str, Any]:
     """Score ``docs``; the model is left in eval mode (the caller switches back).  ``prior``: the
     value prior the model folder will hold (`xxgk.models.prior`), decoded with as `xxgk extract` will."""
     predictor = Predictor(model.eval(), tokenizer, window=window, stride=stride)
