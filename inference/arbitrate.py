@@ -167,7 +167,8 @@ class ArbitrationConfig:
     # Cost, per cell left blank, of a reading of a row without sums (table 二) whose printed
     # digits could fill it: forms print 0 or a mark for nothing, a blank table-二 cell is rare,
     # and crawler text runs the cells together (``115`` read 1 | blank | 15).  Only where the row's
-    # values (two or more) run on with nothing between: elsewhere a blank is printed as a gap, and
+    # values (two or more) run on with nothing between, or its one value runs on from its label
+    # (`split.runs_on_label`, session 17, with the value prior): elsewhere a blank is printed as a gap, and
     # on the whole stretch it cut tabbed numbers apart (test reports 0-499: 447 -> 464 wrong).  0: off.
     # Measured, cached probabilities of the 2 × 128 model, ln 3 and ln 10 alike: test reports 0-499
     # 447 -> 443 wrong cells (208 -> 204 non-zero), 500-999 379 -> 372 (176 -> 168); one row lost.
