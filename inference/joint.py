@@ -24,6 +24,7 @@ knows a layout or a report.
 """
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from typing import Any, Callable
 
@@ -32,7 +33,8 @@ import numpy as np
 from ..data.gold import numeric
 from ..data.labels import Span
 from ..data.rules import Check
-from .decode import spans_of
+from ..models.prior import ValuePrior
+from .decode import read_values, spans_of
 from .fragments import table_rows
 from .place import keeps_steps
 from .split import cell_steps, run_on
@@ -211,6 +213,83 @@ def _all_rows(order: list[str], options: dict[str, list[tuple[int, ...]]], diff:
     return {row: options[row][int(j)] for row, j in zip(order, picks[best])}
 
 
+_PLACED = re.compile("\t|[ \u3000\xa0]{3}")  # a tab or a padded gap: where the values sit is printed
+
+
+def prior_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, prior: ValuePrior | None,
+                  config: Any) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Table 三's printed applicant columns moved, whole and in order, to the columns the model and the
+    value prior find likeliest together, where blank cells leave no trace: ``(ids, decision)``.
+
+    Every sum of table 三 (R1–R3) is the same for each applicant column, so giving each column read
+    another — keeping their order, each row's values still in order and its separators' steps
+    (`place.keeps_steps`) — breaks no sum it kept: only the model's column probabilities and how
+    the training annotations print each cell (``prior``: a research-institute column blank in most
+    reports, a natural-person column rarely) tell the readings apart.  A reading scores
+
+        Σ_values (log p(new cell) − log p(cell read)) + value_prior_weight × Σ_cells Δ log P(form | cell)
+
+    and is taken where it beats the model's (> 0): one ``prior_columns`` decision."""
+    if prior is None or not config.prior_columns or config.value_prior_weight <= 0:
+        return ids, None
+    rows, cols = table_rows(template)
+    if not cols:
+        return ids, None
+    applicant = len(cols) - 1
+    col_of = {c: j for j, c in enumerate(cols)}
+    keys: dict[str, list[tuple[Key, int]]] = {}
+    for s in spans_of(ids):
+        f = s.tag[2:]
+        if s.kind == "V" and f.startswith("t3."):
+            row, col = f[3:].rsplit(".", 1)
+            if row in rows and col in col_of:
+                keys.setdefault(row, []).append(((s.start, s.end), col_of[col]))
+    printed = sorted({j for found in keys.values() for _, j in found if j < applicant})
+    if not printed or len(printed) == applicant:
+        return ids, None
+    values = read_values(text, probs, ids)
+    logp = {row: [cell_logp(probs, k[0], k[1], tuple(f"t3.{row}.{c}" for c in cols)) for k, _ in found]
+            for row, found in keys.items()}
+    steps = {row: cell_steps(text, [k for k, _ in found]) for row, found in keys.items()}
+    placed = {j for found in keys.values() for _, j in found  # a tab or a padded gap between a row's values
+              if any(_PLACED.search(text, e, s) for ((_, e), _), ((s, _), _) in zip(found, found[1:]))}
+
+    def score(to: dict[int, int]) -> float | None:
+        total = 0.0
+        for row, found in keys.items():
+            new = tuple(to.get(j, j) for _, j in found)
+            if any(b <= a for a, b in zip(new, new[1:])) or not keeps_steps(new, steps[row]):
+                return None
+            total += sum(float(lp[b] - lp[j]) for lp, (_, j), b in zip(logp[row], found, new))
+            old = {f"t3.{row}.{cols[j]}": values.get(f"t3.{row}.{cols[j]}") for j in range(applicant)}
+            moved = {f"t3.{row}.{cols[j]}": None for j in range(applicant)}
+            for (_, j), b in zip(found, new):
+                if j < applicant:
+                        moved[f"t3.{row}.{cols[b]}"] = old[f"t3.{row}.{cols[j]}"]
+            total += config.value_prior_weight * (prior.row_logp(moved) - prior.row_logp(old))
+        return total
+
+    best, top = None, 1e-9
+    for target in combinations(range(applicant), len(printed)):
+        to = dict(zip(printed, target))
+        if target == tuple(printed) or any(to[j] != j for j in placed if j in to):
+            continue
+        sc = score(to)
+        if sc is not None and sc > top:
+            best, top = to, sc
+    if best is None:
+        return ids, None
+    assign = {k: f"t3.{row}.{cols[best.get(j, j)]}" for row, found in keys.items() for k, j in found}
+    fields = sorted({f for row, found in keys.items() for k, j in found if best.get(j, j) != j
+                     for f in (f"t3.{row}.{cols[j]}", assign[k])})
+    moved = {cols[j]: cols[b] for j, b in best.items() if b != j}
+    return Moves.write(ids, assign), {
+        "kind": "prior_columns", "changed": True, "fields": fields, "columns": moved, "score": round(top, 4),
+        "reason": (f"table 三 with blank cells printed as nothing: column(s) {', '.join(f'{a} -> {b}' for a, b in moved.items())}"
+                   f" moved whole, in order (every sum holds either way); the model's column probabilities and the "
+                   f"value prior score {top:.2f} better so")}
+
+
 UNSURE = 0.5  # the model's mean probability of a column below which its reading is a guess
 
 
@@ -256,4 +335,4 @@ def undecided_columns(text: str, probs: np.ndarray, cells: dict[str, Any], detai
     return out
 
 
-__all__ = ["joint_columns", "undecided_columns"]
+__all__ = ["joint_columns", "prior_columns", "undecided_columns"]

@@ -321,8 +321,8 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
     merged = [] if groups or len(sums) != 1 else [
         i for i in range(1, len(digits)) if digit[i] and digit[i - 1] and i not in inner and i not in fixed
         and fits(sorted([*fixed, i])) and _adds_up(digits, sorted([*fixed, i]), sums, len(row))]
-    if not inner and not groups and not merged:
-        return []
+    if not inner and not groups and not merged and (sums or len(fixed) >= len(row)):
+        return []  # nothing to choose: a row without sums may still place its values (`every_placement`)
     no_cut = sum(log(max(1.0 - q[i], 1e-12)) for i in inner) + read_logp(probs, a, b, printed, printed)
     gain = {i: log(max(q[i], 1e-12)) - log(max(1.0 - q[i], 1e-12)) for i in inner}
     colp = row_column_probs(probs, a, b, row)
@@ -358,6 +358,10 @@ def row_cuts(text: str, probs: np.ndarray, a: int, b: int, row: tuple[str, ...],
                 continue
             cols, col_logp = assign_columns(colp, parts, total_last=(logp, cut) in summing, steps=steps(parts))
             _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)], logp + column_weight * col_logp)
+            if not sums and len(parts) < len(row) and not any(steps(parts)):
+                for cols, col_logp in every_placement(colp, parts):  # a row without sums (table 二): blanks
+                    _offer(out, b - a, row, [(s, e, c) for (s, e), c in zip(parts, cols)],  # anywhere
+                           logp + column_weight * col_logp)
     return [RowCut(lp, labs) for labs, lp in sorted(out.items(), key=lambda r: -r[1])]
 
 
@@ -441,6 +445,18 @@ def assign_columns(colp: np.ndarray, parts: list[tuple[int, int]], total_last: b
         c = int(back[j, c])
         cols.append(c)
     return cols[::-1], total
+
+
+def every_placement(colp: np.ndarray, parts: list[tuple[int, int]]) -> list[tuple[tuple[int, ...], float]]:
+    """Every way to give ``parts`` the row's cells in order, with Σ log p(cell) as `assign_columns`
+    scores it: where nothing printed marks a blank cell, the model's column is a guess, and a
+    row without sums (table 二) has nothing else to tell ``1698`` as 1 | 698 in its second and
+    third cells from its first and third (the value prior weighs them: `rows.split_rows`).  Cached
+    probabilities, eight test sets of seeds 1-6: 1,428 -> 1,424 wrong non-zero cells (four reports
+    2 cells worse, six better)."""
+    score = np.log(np.maximum(np.stack([colp[s:e].mean(axis=0) for s, e in parts]), 1e-12))
+    return [(cols, float(sum(score[k, c] for k, c in enumerate(cols))))
+            for cols in combinations(range(colp.shape[1]), len(parts))]
 
 
 def first_logp(text: str, probs: np.ndarray, a: int, b: int, ids: np.ndarray, row: tuple[str, ...],

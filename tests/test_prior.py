@@ -128,3 +128,78 @@ def test_runs_on_label_and_amount_chars():
     flat = np.full((len(text), len(labels())), 1 / len(labels()), dtype=np.float32)  # the model unsure everywhere
     _, _, fixed, inner = cut_points(text, flat, a, b, 0.001, 16, amount=True)
     assert fixed == [0] and inner == [1, 2, 3, 4]  # never inside the decimals ``.18`` nor the unit
+
+
+def _one_column_table(spaced: bool):
+    """2021's table 三 with one applicant column printed (科研机构: 3 in three rows) and its totals, every
+    other cell blank; ``spaced``: blank cells printed as nothing (one space between a row's values),
+    else as tabs.  The model reads the column as 商业企业 (p 0.5 against 0.45)."""
+    cells = dict.fromkeys(get_template("2021").fields, 0)
+    rows = [b.key for b in get_template("2021").table("t3").rows]
+    for r in rows:
+        for c in T3_COLUMNS[:-1]:
+            cells[f"t3.{r}.{c}"] = None
+    for r in ("new_received", "granted", "total"):
+        cells.update({f"t3.{r}.research": 3, f"t3.{r}.total": 3})
+    text, spans = render("2021", cells)
+    if spaced:  # each run of tabs between a table-三 row's values -> one space, the spans moved with it
+        first = min(s.start for s in spans if s.tag.startswith("V:t3."))
+        last = max(s.end for s in spans if s.tag.startswith("V:t3."))
+        out, shift, moved = [], [], 0
+        for i, ch in enumerate(text):
+            inner = first <= i < last and ch == "\t" and (text[i - 1] == "\t" or text[i + 1] == "\t")
+            if inner and text[i - 1] == "\t":
+                moved += 1
+            else:
+                out.append(" " if inner else ch)
+            shift.append(moved)
+        text = "".join(out)
+        spans = [Span(s.start - shift[s.start], s.end - shift[s.start], s.tag) for s in spans]
+    probs = one_hot(text, spans)
+    for r in ("new_received", "granted", "total"):
+        unsure(probs, span_of(spans, f"t3.{r}.research").start, f"B-V:t3.{r}.commercial", f"B-V:t3.{r}.research",
+               0.5)
+    return text, probs
+
+
+T3_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+
+
+def test_a_column_no_sum_can_place_takes_the_cells_the_prior_expects():
+    """Every sum of table 三 holds whichever blank applicant column the values sit in.  Where blank
+    cells leave no trace, the model's guess (商业企业, p 0.5) and the prior (科研机构 printed in most
+    reports like this one, 商业企业 blank) decide together: one ``prior_columns`` decision moves the
+    column whole.  Without a prior the model's column stays; with tabs marking the blank cells the
+    column is printed where it is, and the prior does not move it."""
+    prior = ValuePrior({**{f"t3.{r}.research": {"n1": 80, "blank": 20} for r in ("new_received", "granted", "total")},
+                        **{f"t3.{r}.commercial": {"n1": 5, "blank": 95} for r in ("new_received", "granted", "total")}})
+    text, probs = _one_column_table(spaced=True)
+    read = lambda ext, c: [ext.record.cells[f"t3.{r}.{c}"] for r in ("new_received", "granted", "total")]  # noqa
+    model = decode(text, probs)
+    assert read(model, "commercial") == [3, 3, 3] and read(model, "research") == [None] * 3
+    ext = decode(text, probs, prior=prior)
+    assert read(ext, "research") == [3, 3, 3] and read(ext, "commercial") == [None] * 3
+    (d,) = [d for d in ext.decisions if d["kind"] == "prior_columns"]
+    assert d["columns"] == {"commercial": "research"} and d["changed"]
+    assert not ext.findings  # every sum holds either way
+    off = decode(text, probs, prior=prior, config=ArbitrationConfig(prior_columns=False))
+    assert read(off, "commercial") == [3, 3, 3]
+    text, probs = _one_column_table(spaced=False)
+    tabs = decode(text, probs, prior=prior)
+    assert not any(d["kind"] == "prior_columns" for d in tabs.decisions)
+
+
+def test_a_blank_cell_anywhere_in_a_run_together_row_without_sums():
+    """2021's 行政规范性文件 printed ``1698`` with 本年制发 blank: 1 repealed, 698 in force.  The model
+    reads 1 | 698 and puts the 1 first (p 0.6); table 二 has no sums, and where blanks leave no trace
+    the cut's values may take any cells in order — the prior (本年制发 mostly blank, 本年废止 one
+    digit) places it."""
+    row = ("t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force")
+    cells = dict.fromkeys(get_template("2021").fields, 0)
+    cells.update(dict(zip(row, (None, 1, 698))))
+    text, spans = render("2021", cells, joined={(row[0], row[1]), (row[1], row[2])})
+    probs = one_hot(text, spans)
+    unsure(probs, span_of(spans, row[1]).start, f"B-V:{row[0]}", f"B-V:{row[1]}", 0.6)
+    prior = ValuePrior({row[0]: {"blank": 90, "n1": 10}, row[1]: {"n1": 80, "blank": 20}, row[2]: {"n3": 100}})
+    assert [decode(text, probs).record.cells[f] for f in row] == [1, None, 698]
+    assert [decode(text, probs, prior=prior).record.cells[f] for f in row] == [None, 1, 698]
