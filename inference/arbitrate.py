@@ -205,7 +205,9 @@ class ArbitrationConfig:
     # shows where a value ends or which cell is blank).  Cached probabilities, the eight test sets of
     # seeds 1-6, fields alone: 1,558 -> 1,499 wrong non-zero cells at 0.5 (1.0: 1,523; table 二 only:
     # 1,517); with table 二's rows jointly 1,475, and its amount row (2019's 政府集中采购) cut too
-    # 1,441.  0: off, as for a model folder without a prior.
+    # 1,441; session 18, with `prior_columns` and `split.every_placement` 1,424, and the parts of a
+    # table-三/四 row given the form of its total 1,408 (weights 0.35 / 0.75 then: 1,409 / 1,410).
+    # 0: off, as for a model folder without a prior.
     value_prior_weight: float = 0.5
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
     # in order, to other cells of the row.  Off: only the model's own cells.

@@ -12,11 +12,13 @@ far more often than 3 with one of four.  This file keeps that as counts of a few
     whole part has that many digits, 6 or more), n1 … n6 (a positive count of that many
     digits), neg1 … neg6
 
-— per field, and per table-二 row of the forms of its cells together, learned from the
-training split's gold cells when a model is trained (``value_prior.json``).
-`ValuePrior.logp` is the add-one-smoothed log-probability of a value's form for its
-field; `ValuePrior.row_logp` that of a table-二 row's forms, its joint counts
-interpolated with the product of its fields' own.  `xxgk.inference.rows` adds it, weighted, to the
+— per field; per field of a row with a total (tables 三 and 四) given the form of that total
+(a 4-digit total makes 1-digit parts rarer than a 2-digit one does); and per table-二 row of
+the forms of its cells together — learned from the training split's gold cells when a model
+is trained (``value_prior.json``).  `ValuePrior.logp` is the add-one-smoothed
+log-probability of a value's form for its field; `ValuePrior.row_logp` that of a row's
+forms: a table-二 row's joint counts interpolated with the product of its fields' own, a
+part of a row whose total is read given the total's form.  `xxgk.inference.rows` adds it, weighted, to the
 readings of a run-together row (and only there: where the text shows the cells
 apart, it says which are blank).  It knows no report: only how often each field
 takes each form over the annotations a model was trained on — synthetic ones for
@@ -63,20 +65,26 @@ class ValuePrior:
 
     counts: Mapping[str, Mapping[str, int]]
     rows: Mapping[str, Mapping[str, int]] | None = None  # "f1|f2|f3" (a table-二 row) -> "form1|…|form3" -> count
+    given_total: Mapping[str, Mapping[str, Mapping[str, int]]] | None = None  # field -> its total's form -> counts
 
     @classmethod
     def from_cells(cls, records: Iterable[Mapping[str, Value]]) -> "ValuePrior":
         """Count the forms of every field over ``records`` (each a gold file's ``cells``)."""
         counts: dict[str, Counter] = {}
         rows: dict[str, Counter] = {}
+        given: dict[str, dict[str, Counter]] = {}
         for cells in records:
             for field, value in cells.items():
                 counts.setdefault(field, Counter())[form(value)] += 1
+                total = total_of(field)
+                if total is not None and cells.get(total) is not None:
+                    given.setdefault(field, {}).setdefault(form(cells[total]), Counter())[form(value)] += 1
             for row in _table2_rows():
                 if all(f in cells for f in row):
                     rows.setdefault("|".join(row), Counter())["|".join(form(cells[f]) for f in row)] += 1
         return cls({f: dict(sorted(c.items())) for f, c in sorted(counts.items())},
-                   {r: dict(sorted(c.items())) for r, c in sorted(rows.items())})
+                   {r: dict(sorted(c.items())) for r, c in sorted(rows.items())},
+                   {f: {t: dict(sorted(c.items())) for t, c in sorted(by.items())} for f, by in sorted(given.items())})
 
     def logp(self, field: str, value: Value) -> float:
         """log P(form of ``value`` | ``field``), add-one smoothed over `FORMS`; 0 for a field never seen."""
@@ -87,13 +95,22 @@ class ValuePrior:
 
     def row_logp(self, values: Mapping[str, Value]) -> float:
         """log P(forms of a row's ``values``): for a table-二 row its joint forms, interpolated with the
-        product of the fields' own (`JOINT_WEIGHT` pseudo-counts); else the sum of `logp`."""
-        own = sum(self.logp(f, v) for f, v in values.items())
+        product of the fields' own (`JOINT_WEIGHT` pseudo-counts); else the sum over its fields of
+        `logp`, each part of a row whose total ``values`` reads given that total's form (`given_logp`)."""
+        own = sum(self.given_logp(f, v, values.get(total_of(f) or "")) for f, v in values.items())
         seen = (self.rows or {}).get("|".join(values))
         if not seen:
             return own
         joint = seen.get("|".join(form(v) for v in values.values()), 0)
         return log((joint + JOINT_WEIGHT * math.exp(own)) / (sum(seen.values()) + JOINT_WEIGHT))
+
+    def given_logp(self, field: str, value: Value, total: Value) -> float:
+        """log P(form of ``value`` | ``field``, the form of its row's ``total``), add-one smoothed; `logp`
+        where the total is blank or that form of it was never seen with the field."""
+        seen = (self.given_total or {}).get(field, {}).get(form(total)) if total is not None else None
+        if not seen:
+            return self.logp(field, value)
+        return log((seen.get(form(value), 0) + 1) / (sum(seen.values()) + len(FORMS)))
 
     def save(self, model_dir: str | Path) -> Path:
         path = Path(model_dir) / PRIOR_FILE
@@ -102,7 +119,8 @@ class ValuePrior:
 
     def to_json(self) -> dict:
         return {"forms": list(FORMS), "counts": {f: dict(c) for f, c in self.counts.items()},
-                "rows": {r: dict(c) for r, c in (self.rows or {}).items()}}
+                "rows": {r: dict(c) for r, c in (self.rows or {}).items()},
+                "given_total": {f: {t: dict(c) for t, c in by.items()} for f, by in (self.given_total or {}).items()}}
 
     @classmethod
     def load(cls, model_dir: str | Path) -> "ValuePrior | None":
@@ -114,7 +132,17 @@ class ValuePrior:
         if list(data.get("forms", ())) != list(FORMS):
             raise ValueError(f"{path}: forms {data.get('forms')} are not this version's {list(FORMS)}")
         return cls({f: {k: int(v) for k, v in c.items()} for f, c in data["counts"].items()},
-                   {r: {k: int(v) for k, v in c.items()} for r, c in data.get("rows", {}).items()})
+                   {r: {k: int(v) for k, v in c.items()} for r, c in data.get("rows", {}).items()},
+                   {f: {t: {k: int(v) for k, v in c.items()} for t, c in by.items()}
+                    for f, by in data.get("given_total", {}).items()})
+
+
+def total_of(field: str) -> str | None:
+    """The total cell of a table-三 or table-四 field's row (``t3.granted.research`` ->
+    ``t3.granted.total``); None for a total itself and for table 二 (no totals)."""
+    if not field.startswith(("t3.", "t4.")) or field.endswith(".total"):
+        return None
+    return field.rsplit(".", 1)[0] + ".total"
 
 
 @cache

@@ -203,3 +203,18 @@ def test_a_blank_cell_anywhere_in_a_run_together_row_without_sums():
     prior = ValuePrior({row[0]: {"blank": 90, "n1": 10}, row[1]: {"n1": 80, "blank": 20}, row[2]: {"n3": 100}})
     assert [decode(text, probs).record.cells[f] for f in row] == [1, None, 698]
     assert [decode(text, probs, prior=prior).record.cells[f] for f in row] == [None, 1, 698]
+
+
+def test_a_part_is_weighed_given_the_form_of_its_rows_total(tmp_path):
+    """Table 四's 维持 with a two-digit total is mostly two digits, with a one-digit total one digit:
+    the field alone cannot tell (as many of each), its row's total can; a blank total says nothing."""
+    upheld, total = "t4.review.upheld", "t4.review.total"
+    prior = ValuePrior.from_cells([{upheld: 20, total: 33}, {upheld: 18, total: 25}, {upheld: 2, total: 3},
+                                   {upheld: 1, total: 2}])
+    assert prior.given_total[upheld] == {"n1": {"n1": 2}, "n2": {"n2": 2}} and total not in prior.given_total
+    assert prior.logp(upheld, 20) == prior.logp(upheld, 2)
+    assert prior.row_logp({upheld: 20, total: 33}) > prior.row_logp({upheld: 2, total: 33})
+    assert prior.row_logp({upheld: 2, total: 3}) > prior.row_logp({upheld: 20, total: 3})
+    assert prior.given_logp(upheld, 20, None) == prior.logp(upheld, 20)
+    prior.save(tmp_path)
+    assert ValuePrior.load(tmp_path) == prior

@@ -13,7 +13,8 @@ FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config
 def test_default_model_folder_is_complete():
     folder = default_model_dir()
     assert all((folder / name).is_file() for name in FILES), sorted(p.name for p in folder.iterdir())
-    assert load_predictor(None, threads=1).prior is not None
+    prior = load_predictor(None, threads=1).prior
+    assert prior is not None and prior.given_total  # written by this version's `xxgk data prior`
     assert (folder / "model.safetensors").stat().st_size < 25 * 2**20
     assert "xxgk data synth" in (folder / "README.md").read_text(encoding="utf-8")
     model = AutoModelForTokenClassification.from_pretrained(folder)
