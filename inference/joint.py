@@ -229,7 +229,8 @@ def prior_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
 
         Σ_values (log p(new cell) − log p(cell read)) + value_prior_weight × Σ_cells Δ log P(form | cell)
 
-    and is taken where it beats the model's (> 0): one ``prior_columns`` decision."""
+    and is taken where it beats the model's (> 0): one ``prior_columns`` decision.  A column with a tab
+    or a padded gap (`_PLACED`) between a row's values stays where it is: there its place is printed."""
     if prior is None or not config.prior_columns or config.value_prior_weight <= 0:
         return ids, None
     rows, cols = table_rows(template)
@@ -264,8 +265,8 @@ def prior_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
             old = {f"t3.{row}.{cols[j]}": values.get(f"t3.{row}.{cols[j]}") for j in range(applicant)}
             moved = {f"t3.{row}.{cols[j]}": None for j in range(applicant)}
             for (_, j), b in zip(found, new):
-                if j < applicant:
-                        moved[f"t3.{row}.{cols[b]}"] = old[f"t3.{row}.{cols[j]}"]
+                if j < applicant:  # the total stays the total
+                    moved[f"t3.{row}.{cols[b]}"] = old[f"t3.{row}.{cols[j]}"]
             total += config.value_prior_weight * (prior.row_logp(moved) - prior.row_logp(old))
         return total
 
@@ -283,11 +284,12 @@ def prior_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
     fields = sorted({f for row, found in keys.items() for k, j in found if best.get(j, j) != j
                      for f in (f"t3.{row}.{cols[j]}", assign[k])})
     moved = {cols[j]: cols[b] for j, b in best.items() if b != j}
+    where = ", ".join(f"{a} -> {b}" for a, b in moved.items())
     return Moves.write(ids, assign), {
         "kind": "prior_columns", "changed": True, "fields": fields, "columns": moved, "score": round(top, 4),
-        "reason": (f"table 三 with blank cells printed as nothing: column(s) {', '.join(f'{a} -> {b}' for a, b in moved.items())}"
-                   f" moved whole, in order (every sum holds either way); the model's column probabilities and the "
-                   f"value prior score {top:.2f} better so")}
+        "reason": (f"table 三 with blank cells printed as nothing: column(s) {where} moved whole, in order (every "
+                   f"sum holds either way); the model's column probabilities and the value prior score {top:.2f} "
+                   f"better so")}
 
 
 UNSURE = 0.5  # the model's mean probability of a column below which its reading is a guess
