@@ -130,6 +130,9 @@ def test_runs_on_label_and_amount_chars():
     assert fixed == [0] and inner == [1, 2, 3, 4]  # never inside the decimals ``.18`` nor the unit
 
 
+T3_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+
+
 def _one_column_table(spaced: bool):
     """2021's table 三 with one applicant column printed (科研机构: 3 in three rows) and its totals, every
     other cell blank; ``spaced``: blank cells printed as nothing (one space between a row's values),
@@ -160,9 +163,6 @@ def _one_column_table(spaced: bool):
         unsure(probs, span_of(spans, f"t3.{r}.research").start, f"B-V:t3.{r}.commercial", f"B-V:t3.{r}.research",
                0.5)
     return text, probs
-
-
-T3_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
 
 
 def test_a_column_no_sum_can_place_takes_the_cells_the_prior_expects():
