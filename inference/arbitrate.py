@@ -613,7 +613,8 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
             _record((out, decision), ids, decisions, changed)
     if config.joint_columns:
         _record(joint_columns(text, probs, ids, template, checks, config), ids, decisions, changed)
-    _record(prior_columns(text, probs, ids, template, prior, config), ids, decisions, changed)
+    if config.prior_columns:
+        _record(prior_columns(text, probs, ids, template, prior, config), ids, decisions, changed)
     if config.relations:
         out, found = relation_readings(text, probs, ids, template, config)
         for decision in found:  # one decision per row changed, all in `out`

@@ -231,7 +231,7 @@ def prior_columns(text: str, probs: np.ndarray, ids: np.ndarray, template: str, 
 
     and is taken where it beats the model's (> 0): one ``prior_columns`` decision.  A column with a tab
     or a padded gap (`_PLACED`) between a row's values stays where it is: there its place is printed."""
-    if prior is None or not config.prior_columns or config.value_prior_weight <= 0:
+    if prior is None or config.value_prior_weight <= 0:
         return ids, None
     rows, cols = table_rows(template)
     if not cols:
