@@ -82,19 +82,52 @@ _AFTER_NUMBER = re.compile(r"\s*(?:万元|元|万)?\s*(?:[(（][^()（）]*[)）
 def _header(cell: str) -> bool:
     """A cell with a letter (数据1, 合计) that is not a number — one OCR misread (``T9`` for 79,
     ``lO``), with a unit or a remark after it."""
-    cell = fold_width(cell).replace("无", "").strip()
+    cell = fold_width(cell).replace("无", "").replace("|", "1").strip()  # a 1 read as | (joined cells)
     number = NUMBER.match(cell)
     return bool(_WORD.search(cell)) and not (number and _AFTER_NUMBER.fullmatch(cell, number.end()))
 
 
-def _cells(text: str, start: int, end: int) -> tuple[tuple[int, int], ...] | None:
-    """The cells of a Markdown table line ``text[start:end]`` (``| a | b |``), or None."""
+def _cells(text: str, start: int, end: int, columns: int | None = None) -> tuple[tuple[int, int], ...] | None:
+    """The cells of a Markdown table line ``text[start:end]`` (``| a | b |``), or None.
+
+    With ``columns``, a line OCR damaged is read as its row where the damage shows: an edge
+    ``|`` dropped (`` 0 | 0 |``), a ``|`` doubled (``| 0 ||``: an empty cell of no width), a 1
+    read as ``|`` at a number's end (``| Z0|  | 7 |``: the empty cell after it) — such cells join
+    their left neighbour, and only while the line has more cells than ``columns``."""
     line = text[start:end]
     left, right = len(line) - len(line.lstrip()), len(line.rstrip())
-    if right - left < 2 or line[left] != "|" or line[right - 1] != "|":
+    if right - left < 2 or "|" not in line[left:right]:
+        return None
+    edges = line[left] == "|" and line[right - 1] == "|"
+    if not edges and (columns is None or line.count("|") < 2):
         return None
     bars = [start + left + k for k, ch in enumerate(line[left:right]) if ch == "|"]
-    return tuple((a + 1, b) for a, b in zip(bars, bars[1:]))
+    if line[left] != "|":
+        bars.insert(0, start + left - 1)
+    if line[right - 1] != "|":
+        bars.append(start + right)
+    cells = [(a + 1, b) for a, b in zip(bars, bars[1:])]
+    if columns is not None and len(cells) > columns:
+        cells = _join_damaged(text, cells, columns)
+    return tuple(cells) if edges or columns is None or len(cells) == columns else None
+
+
+def _join_damaged(text: str, cells: list[tuple[int, int]], columns: int) -> list[tuple[int, int]]:
+    """Drop an empty cell whose ``|`` is damage, not a cell wall: first cells of no width (a doubled
+    ``|``), then empty cells whose ``|`` touches a number on its left (a 1 read as ``|``, joined to
+    that number's cell) — while the line has more than ``columns`` cells."""
+    def joinable(k: int, c: tuple[int, int], glued: bool) -> bool:
+        if k == 0 or text[c[0]:c[1]].strip():
+            return False
+        return c[0] == c[1] if not glued else not text[c[0] - 2].isspace() and text[c[0] - 2] != "|"
+    for glued in (False, True):
+        k = 1
+        while len(cells) > columns and k < len(cells):
+            if joinable(k, cells[k], glued):  # a doubled | goes; a 1 read as | joins the number
+                cells[k - 1:k + 1] = [(cells[k - 1][0], cells[k][1] if glued else cells[k - 1][1])]
+            else:
+                k += 1
+    return cells
 
 
 MERGED = 2  # cells a data line may have lost to merged cells (``| 1 |  0   0 | …``): still a row
@@ -111,7 +144,7 @@ def fragments(text: str, a: int, b: int, columns: int, fewest: int | None = None
     for line in text[a:b].split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        cells = _cells(text, start, end)
+        cells = _cells(text, start, end, columns)
         data = cells is not None and fewest <= len(cells) <= columns and not any(
             _SEPARATOR.match(text[s:e]) or _header(text[s:e]) for s, e in cells)
         if data:

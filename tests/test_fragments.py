@@ -200,6 +200,18 @@ def test_a_misread_number_or_a_unit_is_a_value_not_a_header():
         ["T9", "12（其中修订5件）"], ["833.58万元", ""]]
 
 
+def test_a_line_ocr_damaged_is_still_its_row():
+    """OCR drops an edge ``|``, doubles one, or reads a 1 at a number's end as ``|`` (an empty cell
+    after it): the line keeps its three cells, so the fragment does not end there and lose count.
+    A line with a cell too many that shows no such damage is not a row."""
+    text = ("| 数据1 | 数据2 | 数据3 |\n| --- | --- | --- |\n| 1 | 0 | 1 |\n 2 | 0 | 2 |\n| 3 | 0 | 3 ||\n"
+            "| Z0|  | 0 | 201 |\n| 4 | 0 | 4 |\n| 5 | 6 | 7 | 8 |\n| 9 | 0 | 9 |\n")
+    found = fragments(text, 0, len(text), 3)
+    assert [len(f.lines) for f in found] == [5, 1]
+    assert [[text[s:e].strip() for s, e in line] for line in found[0].lines] == [
+        ["1", "0", "1"], ["2", "0", "2"], ["3", "0", "3"], ["Z0|", "0", "201"], ["4", "0", "4"]]
+
+
 def test_a_number_the_model_cuts_inside_a_markdown_cell_is_read_whole(monkeypatch):
     """``| 12 |``: the model reads the 1 as granted natural persons and the 2 as another cell.  A
     Markdown cell holds one value: counted by its line and column, the cell's whole number is read."""
