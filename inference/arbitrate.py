@@ -207,6 +207,8 @@ class ArbitrationConfig:
     # 1,517); with table 二's rows jointly 1,475, and its amount row (2019's 政府集中采购) cut too
     # 1,441; session 18, with `prior_columns` and `split.every_placement` 1,424, and the parts of a
     # table-三/四 row given the form of its total 1,408 (weights 0.35 / 0.75 then: 1,409 / 1,410).
+    # Session 19: also in the table-二 relation stage (``relations.py``) 1,401 -> 1,389, and amounts'
+    # forms counted in 万元 (386000元 like 38.6万) 1,373; seeds 7, 8, 10: 960 -> 952 -> 947.
     # 0: off, as for a model folder without a prior.
     value_prior_weight: float = 0.5
     # Placement readings (``place.py``): a row whose reading breaks a check may give its values,
@@ -616,7 +618,7 @@ def arbitrate(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
     if config.prior_columns:
         _record(prior_columns(text, probs, ids, template, prior, config), ids, decisions, changed)
     if config.relations:
-        out, found = relation_readings(text, probs, ids, template, config)
+        out, found = relation_readings(text, probs, ids, template, config, prior)
         for decision in found:  # one decision per row changed, all in `out`
             _record((out, decision), ids, decisions, changed)
     return Arbitration(ids, decisions, changed)

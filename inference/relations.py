@@ -14,7 +14,9 @@ its digit runs (a blank always cuts; a decimal part, a unit stays with its numbe
 as many values as the row has cells, the values taking the row's cells in order.  A reading
 scores the model's own log-probability of its labels over the stretch (less
 ``split_blank_cost`` per blank cell where the values run on with nothing between, as
-``split.py``); the best one that keeps the row's relations is taken if it scores at most
+``split.py``; plus ``value_prior_weight`` times the value prior's log-probability of the
+row's forms, when the model folder has one: ``2|9512265.72万元`` or ``295|12265.72万元``); the best
+one that keeps the row's relations is taken if it scores at most
 ``relation_cost`` below the model's — soft: a report may break a relation in print, and a
 confident reading stays.  Each change is a recorded ``relation`` decision.  Nothing here
 knows a report or a layout.
@@ -30,6 +32,7 @@ from ..data.gold import Value
 from ..data.labels import Span, label2id
 from ..data.rules import relations_for
 from ..data.schema import AMOUNT_FIELDS
+from ..models.prior import ValuePrior
 from .decode import MARK_CHARS, fold_width, parse_value, read_values, spans_of, write_cell
 from .fragments import table_grid
 from .split import run_on, unread_ends
@@ -107,10 +110,11 @@ def _score(probs: np.ndarray, a: int, labels: np.ndarray) -> float:
 
 
 def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: str,
-                      config: Any) -> tuple[np.ndarray, list[dict[str, Any]]]:
+                      config: Any, prior: ValuePrior | None = None) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Table-二 rows whose reading breaks a relation, re-read (module doc): ``(ids, decisions)``,
     ``ids`` a copy relabelled where a row changed, one decision per row changed (its ``fields``
-    the cells whose value changed).  ``config``: an ``ArbitrationConfig`` (relation_cost)."""
+    the cells whose value changed).  ``config``: an ``ArbitrationConfig`` (relation_cost,
+    value_prior_weight); ``prior``: the model folder's `xxgk.models.prior.ValuePrior`, or None."""
     relations = relations_for(template)
     spans = spans_of(ids)
     values = read_values(text, probs, ids)
@@ -130,7 +134,10 @@ def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
             continue
         # a blank among values run on with nothing between leaves no trace: it costs, as in ``split``
         blank_cost = config.split_blank_cost if run_on(text, a, b, sum(values.get(f) is not None for f in row)) else 0.0
-        first = _score(probs, a, out[a:b]) - blank_cost * sum(values.get(f) is None for f in row)
+        weight = config.value_prior_weight if prior is not None else 0.0
+        forms = (lambda read: weight * prior.row_logp(read)) if weight else (lambda read: 0.0)
+        first = (_score(probs, a, out[a:b]) - blank_cost * sum(values.get(f) is None for f in row)
+                 + forms({f: values.get(f) for f in row}))
         best: tuple[float, np.ndarray, dict[str, Any]] | None = None
         for cut in _segmentations(pieces, len(row)):
             for cells in combinations(row, len(cut)):
@@ -144,7 +151,7 @@ def relation_readings(text: str, probs: np.ndarray, ids: np.ndarray, template: s
                 labels = np.full(b - a, outside, dtype=out.dtype)
                 for (s, e), f in zip(cut, cells):
                     write_cell(labels, s - a, e - a, f)
-                score = _score(probs, a, labels) - blank_cost * (len(row) - len(cut))
+                score = _score(probs, a, labels) - blank_cost * (len(row) - len(cut)) + forms(read)
                 if best is None or score > best[0]:
                     best = (score, labels, read)
         if best is None or best[0] < first - config.relation_cost:

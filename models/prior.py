@@ -8,9 +8,9 @@ more evidence: 现行有效件数 is mostly two or three digits, 本年废止件
 digit or blank, and 32 procurement projects come with an amount of three or four digits
 far more often than 3 with one of four.  This file keeps that as counts of a few *forms* —
 
-    blank, zero, mark (``/``, ``—``, ``无``, ``0.00``), a1 … a6 (a non-zero amount whose
-    whole part has that many digits, 6 or more), n1 … n6 (a positive count of that many
-    digits), neg1 … neg6
+    blank, zero, mark (``/``, ``—``, ``无``, ``0.00``), w1 … w6 (a non-zero amount whose
+    whole part in 万元 has that many digits, 6 or more: ``386000元`` is w2 like ``38.6万``),
+    n1 … n6 (a positive count of that many digits), neg1 … neg6
 
 — per field; per field of a row with a total (tables 三 and 四) given the form of that total
 (a 4-digit total makes 1-digit parts rarer than a 2-digit one does); and per table-二 row of
@@ -39,7 +39,7 @@ from ..data.gold import Value, numeric
 from ..data.schema import TEMPLATES, get_template
 
 PRIOR_FILE = "value_prior.json"
-FORMS = ("blank", "zero", "mark", *(f"a{k}" for k in range(1, 7)), *(f"n{k}" for k in range(1, 7)),
+FORMS = ("blank", "zero", "mark", *(f"w{k}" for k in range(1, 7)), *(f"n{k}" for k in range(1, 7)),
          *(f"neg{k}" for k in range(1, 7)))
 JOINT_WEIGHT = 10.0  # pseudo-counts of the product of the fields' own forms in a row's joint forms (not tuned)
 
@@ -53,7 +53,11 @@ def form(value: Value) -> str:
             amount = numeric(value)
         except (TypeError, ValueError):
             return "mark"
-        return "mark" if amount == 0 else f"a{min(len(str(int(abs(amount)))), 6)}"
+        if amount == 0:
+            return "mark"
+        if value.rstrip().endswith("元") and not value.rstrip().endswith("万元"):
+            amount /= 10000  # 386000元 is 38.6万元: the same form as 38.6万元 and 38.6万
+        return f"w{min(len(str(int(abs(amount)))), 6)}"
     if value == 0:
         return "zero"
     return f"{'neg' if value < 0 else 'n'}{min(len(str(abs(value))), 6)}"
@@ -130,7 +134,8 @@ class ValuePrior:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         if list(data.get("forms", ())) != list(FORMS):
-            raise ValueError(f"{path}: forms {data.get('forms')} are not this version's {list(FORMS)}")
+            raise ValueError(f"{path}: forms {data.get('forms')} are not this version's {list(FORMS)}; "
+                             f"rewrite it with `xxgk data prior --model {Path(model_dir)}`")
         return cls({f: {k: int(v) for k, v in c.items()} for f, c in data["counts"].items()},
                    {r: {k: int(v) for k, v in c.items()} for r, c in data.get("rows", {}).items()},
                    {f: {t: {k: int(v) for k, v in c.items()} for t, c in by.items()}

@@ -23,7 +23,7 @@ ROW = ("t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force")
 
 @pytest.mark.parametrize("value, expected", [
     (None, "blank"), (0, "zero"), ("/", "mark"), ("—", "mark"), ("无", "mark"), ("0.00", "mark"),
-    ("2192.63万元", "a4"), ("0.5", "a1"), ("386000元", "a6"),
+    ("2192.63万元", "w4"), ("0.5", "w1"), ("386000元", "w2"), ("905万", "w3"), ("12.5", "w2"),
     (7, "n1"), (118, "n3"), (1234567, "n6"), (-3, "neg1"), (-12, "neg2")])
 def test_form_of_a_value(value, expected):
     assert form(value) == expected and expected in FORMS
@@ -90,7 +90,7 @@ PROCUREMENT = ("t2.procurement.projects", "t2.procurement.amount")
 
 
 def test_a_row_is_weighed_by_its_cells_forms_together():
-    """Table 二's rows jointly: 32 projects and 605.6万元 (n2, a3) is common, 3 and 2605.6万元 (n1, a4)
+    """Table 二's rows jointly: 32 projects and 605.6万元 (n2, w3) is common, 3 and 2605.6万元 (n1, w4)
     rare, though each field alone likes one digit of projects."""
     cells = [dict(zip(PROCUREMENT, v)) for v in [(3, "60.5"), (4, "70.1"), (5, "80.2"), (7, "90.1"), (32, "605.6"),
                                                  (45, "1500.2"), (51, "2100.4"), (66, "3300.9")]]
@@ -104,7 +104,7 @@ def test_a_row_is_weighed_by_its_cells_forms_together():
 def test_a_count_and_an_amount_run_together_are_cut_where_the_prior_expects_them():
     """2019's 政府集中采购 in crawler text: ``32605.65万元``.  The model starts the amount at the 2
     (p 0.6); the decimal point, the decimals and the unit stay the amount's in every cut."""
-    prior = ValuePrior({}, {"|".join(PROCUREMENT): {"n2|a3": 300, "n1|a4": 1, "n1|a2": 600}})
+    prior = ValuePrior({}, {"|".join(PROCUREMENT): {"n2|w3": 300, "n1|w4": 1, "n1|w2": 600}})
     cells = dict.fromkeys(get_template("2019").fields, 0)
     cells.update(dict(zip(PROCUREMENT, (32, "605.65万元"))))
     text, spans = render("2019", cells, joined={PROCUREMENT})
