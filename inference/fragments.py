@@ -92,8 +92,9 @@ def _cells(text: str, start: int, end: int, columns: int | None = None) -> tuple
 
     With ``columns``, a line OCR damaged is read as its row where the damage shows: an edge
     ``|`` dropped (`` 0 | 0 |``), a ``|`` doubled (``| 0 ||``: an empty cell of no width), a 1
-    read as ``|`` at a number's end (``| Z0|  | 7 |``: the empty cell after it) — such cells join
-    their left neighbour, and only while the line has more cells than ``columns``."""
+    read as ``|`` at a number's end (``| Z0|  | 7 |``: the empty cell after it) — such cells go
+    (`_join_damaged`), only while the line has more cells than ``columns``; a line without its
+    edge ``|`` is a row only when it then has exactly ``columns`` cells."""
     line = text[start:end]
     left, right = len(line) - len(line.lstrip()), len(line.rstrip())
     if right - left < 2 or "|" not in line[left:right]:
